@@ -1,0 +1,23 @@
+using OrleansTokens.ApiHost.Auth;
+
+namespace OrleansTokens.ApiHost;
+
+/// <summary>
+/// <c>hash-password</c>: reads a password from standard input and prints its hash for
+/// <c>Users:{name}:PasswordHash</c>, so that no plain-text password goes into configuration.
+/// </summary>
+public static class PasswordHashCommand
+{
+    public static int Run(TextReader input, TextWriter output, TextWriter error)
+    {
+        var password = input.ReadLine();
+        if (string.IsNullOrEmpty(password))
+        {
+            error.WriteLine("No password on standard input. Usage: echo 'secret' | dotnet run --project src/ApiHost -- hash-password");
+            return 2;
+        }
+
+        output.WriteLine(CredentialValidator.HashPassword(password));
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+using OrleansTokens.ApiHost;
+using OrleansTokens.ApiHost.Auth;
+using OrleansTokens.ApiHost.Endpoints;
+
+if (args is ["hash-password", ..])
+{
+    return PasswordHashCommand.Run(Console.In, Console.Out, Console.Error);
+}
+
+WebApplication app;
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddOrleans();
+    builder.AddTokenAuthentication();
+    builder.Services.AddProblemDetails();
+    builder.Services.AddOpenApi();
+    builder.Services.AddHealthChecks();
+    app = builder.Build();
+}
+catch (InvalidOperationException exception)
+{
+    Console.Error.WriteLine($"Configuration error: {exception.Message}");
+    return 1;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapHealthChecks("/health/live");
+app.MapAuthEndpoints();
+
+try
+{
+    await app.RunAsync();
+}
+catch (OptionsValidationException exception)
+{
+    foreach (var failure in exception.Failures)
+    {
+        Console.Error.WriteLine($"Configuration error: {failure}");
+    }
+
+    return 1;
+}
+catch (IOException exception) when (exception.InnerException is System.Net.Sockets.SocketException)
+{
+    Console.Error.WriteLine(
+        $"Could not listen for HTTP: {exception.Message} Choose another address with --urls or ASPNETCORE_URLS.");
+    return 1;
+}
+
+return 0;
+
+/// <summary>Entry point type, public so that tests can start the app with WebApplicationFactory.</summary>
+public partial class Program;
