@@ -21,6 +21,10 @@ public static class OrleansSetup
         else if (string.Equals(mode, "Client", StringComparison.OrdinalIgnoreCase))
         {
             builder.UseOrleansClient(client => client.AddOrleansTokensClient(builder.Configuration));
+
+            // The client keeps retrying until a silo answers; starting services together lets the HTTP server
+            // come up meanwhile, answering health probes and sending 503 for requests that need the cluster.
+            builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
         }
         else
         {

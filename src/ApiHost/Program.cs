@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OrleansTokens.ApiHost;
 using OrleansTokens.ApiHost.Auth;
 using OrleansTokens.ApiHost.Endpoints;
+using OrleansTokens.AspNetCore;
 
 if (args is ["hash-password", ..])
 {
@@ -16,7 +18,8 @@ try
     builder.AddTokenAuthentication();
     builder.Services.AddProblemDetails();
     builder.Services.AddOpenApi();
-    builder.Services.AddHealthChecks();
+    builder.Services.AddHealthChecks()
+        .AddCheck<RevocationStoreHealthCheck>("revocation-store", tags: ["ready"]);
     app = builder.Build();
 }
 catch (InvalidOperationException exception)
@@ -31,7 +34,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapHealthChecks("/health/live");
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapAuthEndpoints();
 
 try

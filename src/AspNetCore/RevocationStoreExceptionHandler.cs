@@ -7,17 +7,19 @@ namespace OrleansTokens.AspNetCore;
 
 /// <summary>
 /// Turns an Orleans failure inside an endpoint (a silo that cannot be reached, a timed-out grain call,
-/// a storage error) into a 503 with problem details and <c>Retry-After</c>. Acts only in apps that call
-/// <c>UseExceptionHandler()</c>.
+/// a storage error) into a 503 with problem details and <c>Retry-After</c>. Until the host has connected to
+/// the cluster, any exception is taken for that cause. Acts only in apps that call <c>UseExceptionHandler()</c>.
 /// </summary>
 public sealed partial class RevocationStoreExceptionHandler(
     IOptions<TokenRevocationOptions> options,
+    ClusterReadiness readiness,
     ILogger<RevocationStoreExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(
         HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (OrleansException or TimeoutException) || httpContext.Response.HasStarted)
+        var clusterFailure = exception is OrleansException or TimeoutException || !readiness.IsReady;
+        if (!clusterFailure || httpContext.Response.HasStarted)
         {
             return false;
         }

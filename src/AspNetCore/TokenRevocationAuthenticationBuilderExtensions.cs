@@ -39,6 +39,7 @@ public static class TokenRevocationAuthenticationBuilderExtensions
 
         services.Configure<TokenRevocationSchemes>(schemes => schemes.Names.Add(authenticationScheme));
         services.TryAddSingleton<TokenRevocationCheck>();
+        services.TryAddSingleton<ClusterReadiness>();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IPostConfigureOptions<JwtBearerOptions>, TokenRevocationJwtBearerPostConfigure>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RevocationStoreExceptionHandler>());

@@ -17,6 +17,7 @@ namespace OrleansTokens.AspNetCore;
 /// </remarks>
 internal sealed partial class TokenRevocationCheck(
     IGrainFactory grainFactory,
+    ClusterReadiness readiness,
     IOptions<TokenRevocationOptions> options,
     ILogger<TokenRevocationCheck> logger)
 {
@@ -30,6 +31,13 @@ internal sealed partial class TokenRevocationCheck(
             error ??= "The token has no 'sub' or 'jti' claim.";
             LogMalformed(logger, error);
             context.Fail(error);
+            return;
+        }
+
+        if (!readiness.IsReady)
+        {
+            context.Fail(new RevocationStoreUnavailableException(
+                "The host has not connected to the revocation store yet.", new OrleansException("Not connected.")));
             return;
         }
 

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Storage;
 using OrleansTokens.Grains;
+using OrleansTokens.Persistence.PostgreSql;
 using OrleansTokens.Persistence.Sqlite;
 
 namespace OrleansTokens.Hosting;
@@ -13,6 +15,9 @@ namespace OrleansTokens.Hosting;
 /// </summary>
 public static class OrleansTokensHostingExtensions
 {
+    /// <summary>ADO.NET provider invariant name of Npgsql.</summary>
+    private const string NpgsqlInvariant = "Npgsql";
+
     /// <summary>
     /// Configures clustering, endpoints, grain storage and the user-tokens grain of a silo.
     /// Relative storage paths are resolved against <paramref name="contentRootPath"/>.
@@ -21,46 +26,19 @@ public static class OrleansTokensHostingExtensions
         this ISiloBuilder silo, IConfiguration configuration, string contentRootPath)
     {
         var settings = ReadSettings(configuration);
-        silo.Configure<ClusterOptions>(cluster =>
-        {
-            cluster.ClusterId = settings.ClusterId;
-            cluster.ServiceId = settings.ServiceId;
-        });
+        ConfigureCluster(silo.Services, settings);
+        ConfigureSiloClustering(silo, settings, configuration);
+        ConfigureStorage(silo, settings, configuration, contentRootPath);
 
-        var endpoints = settings.Endpoints;
-        switch (settings.Clustering.Provider)
+        if (settings.ApplySchemaOnStart && UsesPostgreSql(settings))
         {
-            case ClusteringProviders.Localhost:
-                silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort);
-                break;
-            default:
-                throw UnknownProvider("OrleansTokens:Cluster:Clustering:Provider", settings.Clustering.Provider,
-                    ClusteringProviders.Localhost);
-        }
-
-        var advertised = endpoints.ParseAdvertisedAddress();
-        if (advertised is not null)
-        {
-            silo.Configure<EndpointOptions>(options => options.AdvertisedIPAddress = advertised);
-        }
-
-        var serializer = new JsonGrainStateSerializer();
-        switch (settings.Storage.Provider)
-        {
-            case StorageProviders.Sqlite:
-                var path = Path.GetFullPath(settings.Storage.SqlitePath, contentRootPath);
-                silo.AddSqliteGrainStorage(UserTokensGrain.StorageName, options =>
-                {
-                    options.DatabasePath = path;
-                    options.GrainStorageSerializer = serializer;
-                });
-                break;
-            default:
-                throw UnknownProvider("OrleansTokens:Cluster:Storage:Provider", settings.Storage.Provider, StorageProviders.Sqlite);
+            var connectionString = RequireConnectionString(configuration);
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider =>
+                new PostgreSqlSchemaMigrator(
+                    connectionString, provider.GetRequiredService<ILogger<PostgreSqlSchemaMigrator>>()));
         }
 
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddSingleton<IGrainStorageSerializer>(serializer);
         silo.Services.AddOptions<UserTokensOptions>()
             .Bind(configuration.GetSection(UserTokensOptions.SectionName))
             .Validate(o => o.ClockSkew >= TimeSpan.Zero, "OrleansTokens:Grain:ClockSkew must not be negative.")
@@ -72,32 +50,144 @@ public static class OrleansTokensHostingExtensions
     public static IClientBuilder AddOrleansTokensClient(this IClientBuilder client, IConfiguration configuration)
     {
         var settings = ReadSettings(configuration);
-        client.Configure<ClusterOptions>(cluster =>
-        {
-            cluster.ClusterId = settings.ClusterId;
-            cluster.ServiceId = settings.ServiceId;
-        });
+        ConfigureCluster(client.Services, settings);
+        client.Configure<GatewayOptions>(options =>
+            options.GatewayListRefreshPeriod = settings.Clustering.GatewayListRefreshPeriod);
+        client.Services.TryAddSingleton<IClientConnectionRetryFilter, RetryForeverConnectionFilter>();
 
         switch (settings.Clustering.Provider)
         {
             case ClusteringProviders.Localhost:
                 client.UseLocalhostClustering(settings.Endpoints.GatewayPort);
                 break;
+            case ClusteringProviders.AdoNet:
+                var connectionString = RequireConnectionString(configuration);
+                client.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = NpgsqlInvariant;
+                    options.ConnectionString = connectionString;
+                });
+                break;
             default:
-                throw UnknownProvider("OrleansTokens:Cluster:Clustering:Provider", settings.Clustering.Provider,
-                    ClusteringProviders.Localhost);
+                throw UnknownClusteringProvider(settings);
         }
 
         return client;
     }
 
+    /// <summary>Returns the PostgreSQL connection string, or throws a message that says how to set it.</summary>
+    public static string RequireConnectionString(IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(OrleansTokensHostingOptions.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:OrleansTokens is missing, and PostgreSQL clustering or storage needs it. Set it "
+                + "(environment variable ConnectionStrings__OrleansTokens) to a connection string such as "
+                + "'Host=127.0.0.1;Port=5432;Database=orleanstokens;Username=orleans;Password=...'.");
+        }
+
+        return connectionString;
+    }
+
+    private static void ConfigureCluster(IServiceCollection services, OrleansTokensHostingOptions settings) =>
+        services.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = settings.ClusterId;
+            cluster.ServiceId = settings.ServiceId;
+        });
+
+    private static void ConfigureSiloClustering(
+        ISiloBuilder silo, OrleansTokensHostingOptions settings, IConfiguration configuration)
+    {
+        var endpoints = settings.Endpoints;
+        endpoints.Validate();
+        var advertised = endpoints.ParseAdvertisedAddress();
+        switch (settings.Clustering.Provider)
+        {
+            case ClusteringProviders.Localhost:
+                silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort);
+                break;
+            case ClusteringProviders.AdoNet:
+                var connectionString = RequireConnectionString(configuration);
+                silo.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = NpgsqlInvariant;
+                    options.ConnectionString = connectionString;
+                });
+                silo.ConfigureEndpoints(
+                    advertised ?? System.Net.IPAddress.Loopback,
+                    endpoints.SiloPort,
+                    endpoints.GatewayPort,
+                    endpoints.ListenOnAnyHostAddress);
+                silo.Configure<ClusterMembershipOptions>(options =>
+                {
+                    options.DefunctSiloExpiration = settings.Clustering.DefunctSiloExpiration;
+                    options.DefunctSiloCleanupPeriod = settings.Clustering.DefunctSiloCleanupPeriod;
+                });
+                return;
+            default:
+                throw UnknownClusteringProvider(settings);
+        }
+
+        if (advertised is not null)
+        {
+            silo.Configure<EndpointOptions>(options => options.AdvertisedIPAddress = advertised);
+        }
+    }
+
+    private static void ConfigureStorage(
+        ISiloBuilder silo, OrleansTokensHostingOptions settings, IConfiguration configuration, string contentRootPath)
+    {
+        var serializer = new JsonGrainStateSerializer();
+        silo.Services.TryAddSingleton<IGrainStorageSerializer>(serializer);
+        switch (settings.Storage.Provider)
+        {
+            case StorageProviders.Sqlite:
+                var path = Path.GetFullPath(settings.Storage.SqlitePath, contentRootPath);
+                silo.AddSqliteGrainStorage(UserTokensGrain.StorageName, options =>
+                {
+                    options.DatabasePath = path;
+                    options.GrainStorageSerializer = serializer;
+                });
+                break;
+            case StorageProviders.PostgreSql:
+                var connectionString = RequireConnectionString(configuration);
+                silo.AddAdoNetGrainStorage(UserTokensGrain.StorageName, options =>
+                {
+                    options.Invariant = NpgsqlInvariant;
+                    options.ConnectionString = connectionString;
+                    options.GrainStorageSerializer = serializer;
+                    options.DeleteStateOnClear = true;
+                });
+                break;
+            default:
+                throw new InvalidOperationException(
+                    $"OrleansTokens:Cluster:Storage:Provider is '{settings.Storage.Provider}', which is not a known "
+                    + $"provider. Set it to {StorageProviders.Sqlite} or {StorageProviders.PostgreSql}.");
+        }
+    }
+
+    private static bool UsesPostgreSql(OrleansTokensHostingOptions settings) =>
+        settings.Clustering.Provider == ClusteringProviders.AdoNet
+        || settings.Storage.Provider == StorageProviders.PostgreSql;
+
     private static OrleansTokensHostingOptions ReadSettings(IConfiguration configuration)
     {
         var settings = new OrleansTokensHostingOptions();
         configuration.GetSection(OrleansTokensHostingOptions.SectionName).Bind(settings);
+        settings.Clustering.Provider = Canonical(
+            settings.Clustering.Provider, ClusteringProviders.Localhost, ClusteringProviders.AdoNet);
+        settings.Storage.Provider = Canonical(
+            settings.Storage.Provider, StorageProviders.Sqlite, StorageProviders.PostgreSql);
         return settings;
     }
 
-    private static InvalidOperationException UnknownProvider(string setting, string value, params string[] allowed) =>
-        new($"{setting} is '{value}', which is not a known provider. Set it to one of: {string.Join(", ", allowed)}.");
+    // Provider names match without regard to case; an unknown name is kept so that its error can show it.
+    private static string Canonical(string value, params string[] names) =>
+        names.FirstOrDefault(name => string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) ?? value;
+
+    private static InvalidOperationException UnknownClusteringProvider(OrleansTokensHostingOptions settings) =>
+        new($"OrleansTokens:Cluster:Clustering:Provider is '{settings.Clustering.Provider}', which is not a known "
+            + $"provider. Set it to {ClusteringProviders.Localhost} or {ClusteringProviders.AdoNet}.");
 }
