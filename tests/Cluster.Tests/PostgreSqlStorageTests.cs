@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Storage;
+using OrleansTokens.Grains;
+using OrleansTokens.Hosting;
+using OrleansTokens.Persistence.PostgreSql;
+
+namespace OrleansTokens.Cluster.Tests;
+
+/// <summary>
+/// The schema's named queries, run by the real Orleans ADO.NET grain storage provider against PostgreSQL.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PostgreSqlStorageTests(StorageClusterFixture fixture)
+    : IClassFixture<StorageClusterFixture>, IAsyncLifetime
+{
+    private const string DeletingStorage = "deleting";
+    private const string ClearingStorage = "clearing";
+
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(fixture.Cluster.ConnectionString)
+    {
+        Database = $"storage_{Guid.NewGuid():N}",
+    }.ConnectionString;
+
+    private IHost? _silo;
+
+    public async Task InitializeAsync()
+    {
+        await ExecuteAsync(fixture.Cluster.ConnectionString,
+            $"CREATE DATABASE {new NpgsqlConnectionStringBuilder(_connectionString).Database}");
+        await PostgreSqlSchema.ApplyAsync(_connectionString, NullLogger.Instance, CancellationToken.None);
+
+        _silo = Host.CreateDefaultBuilder()
+            .UseOrleans(silo =>
+            {
+                silo.UseLocalhostClustering(siloPort: 11711, gatewayPort: 30711);
+                silo.AddAdoNetGrainStorage(DeletingStorage, options => Configure(options, deleteOnClear: true));
+                silo.AddAdoNetGrainStorage(ClearingStorage, options => Configure(options, deleteOnClear: false));
+            })
+            .Build();
+        await _silo.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            _silo.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task WriteThenRead_ReturnsStateAndVersion()
+    {
+        var storage = Storage(DeletingStorage);
+        var grainId = NewGrainId();
+        var written = NewState("jti-1");
+
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, written);
+        var read = new GrainState<UserTokensState>(new UserTokensState());
+        await storage.ReadStateAsync(UserTokensGrain.StateName, grainId, read);
+
+        Assert.Equal("1", written.ETag);
+        Assert.Equal("1", read.ETag);
+        Assert.True(read.RecordExists);
+        Assert.Equal(["jti-1"], read.State!.Tokens.Keys);
+    }
+
+    [Fact]
+    public async Task ReadOfMissingState_HasNoETag()
+    {
+        var read = new GrainState<UserTokensState>(new UserTokensState());
+
+        await Storage(DeletingStorage).ReadStateAsync(UserTokensGrain.StateName, NewGrainId(), read);
+
+        Assert.Null(read.ETag);
+        Assert.False(read.RecordExists);
+        Assert.Empty(read.State!.Tokens);
+    }
+
+    [Fact]
+    public async Task WriteWithStaleETag_RaisesInconsistentState()
+    {
+        var storage = Storage(DeletingStorage);
+        var grainId = NewGrainId();
+        var first = NewState("jti-1");
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, first);
+        var stale = NewState("jti-2");
+        stale.ETag = first.ETag;
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, first);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(
+            () => storage.WriteStateAsync(UserTokensGrain.StateName, grainId, stale));
+    }
+
+    [Fact]
+    public async Task ConcurrentFirstWrites_OnlyOneSucceeds()
+    {
+        var storage = Storage(DeletingStorage);
+        var grainId = NewGrainId();
+        var writes = Enumerable.Range(0, 8)
+            .Select(i => storage.WriteStateAsync(UserTokensGrain.StateName, grainId, NewState($"jti-{i}")))
+            .ToArray();
+
+        var outcome = await Task.WhenAll(writes.Select(async write =>
+        {
+            try
+            {
+                await write;
+                return true;
+            }
+            catch (InconsistentStateException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Equal(1, outcome.Count(succeeded => succeeded));
+    }
+
+    [Fact]
+    public async Task ClearWithDeleteOnClear_RemovesRow()
+    {
+        var storage = Storage(DeletingStorage);
+        var grainId = NewGrainId();
+        var state = NewState("jti-1");
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, state);
+
+        await storage.ClearStateAsync(UserTokensGrain.StateName, grainId, state);
+
+        Assert.Null(state.ETag);
+        Assert.Equal(0L, await CountRowsAsync(grainId));
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, NewState("jti-2"));
+        Assert.Equal(1L, await CountRowsAsync(grainId));
+    }
+
+    [Fact]
+    public async Task Clear_KeepsRowWithoutPayloadAndNewVersion()
+    {
+        var storage = Storage(ClearingStorage);
+        var grainId = NewGrainId();
+        var state = NewState("jti-1");
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, state);
+
+        await storage.ClearStateAsync(UserTokensGrain.StateName, grainId, state);
+        var read = new GrainState<UserTokensState>(new UserTokensState());
+        await storage.ReadStateAsync(UserTokensGrain.StateName, grainId, read);
+
+        Assert.Equal("2", state.ETag);
+        Assert.False(read.RecordExists);
+        Assert.Equal("2", read.ETag);
+        Assert.Empty(read.State!.Tokens);
+    }
+
+    [Fact]
+    public async Task ClearWithStaleETag_RaisesInconsistentState()
+    {
+        var storage = Storage(DeletingStorage);
+        var grainId = NewGrainId();
+        var state = NewState("jti-1");
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, state);
+        var stale = NewState("jti-1");
+        stale.ETag = state.ETag;
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, state);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(
+            () => storage.ClearStateAsync(UserTokensGrain.StateName, grainId, stale));
+    }
+
+    [Fact]
+    public async Task SchemaAppliedTwice_KeepsData()
+    {
+        var grainId = NewGrainId();
+        await Storage(DeletingStorage).WriteStateAsync(UserTokensGrain.StateName, grainId, NewState("jti-1"));
+
+        await PostgreSqlSchema.ApplyAsync(_connectionString, NullLogger.Instance, CancellationToken.None);
+        await PostgreSqlSchema.ApplyAsync(_connectionString, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(1L, await CountRowsAsync(grainId));
+        Assert.Equal(13L, await ScalarAsync("SELECT count(*) FROM orleansquery"));
+    }
+
+    [Fact]
+    public async Task MigrateCommand_RunByTwoProcessesAtOnce_BothSucceed()
+    {
+        var database = $"migrate_{Guid.NewGuid():N}";
+        await ExecuteAsync(fixture.Cluster.ConnectionString, $"CREATE DATABASE {database}");
+        var connectionString = new NpgsqlConnectionStringBuilder(_connectionString) { Database = database }.ConnectionString;
+
+        var exitCodes = await Task.WhenAll(RunMigrateAsync(connectionString), RunMigrateAsync(connectionString));
+
+        Assert.Equal([0, 0], exitCodes);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT version FROM orleans_tokens_schema", connection);
+        Assert.Equal(PostgreSqlSchema.Version, (int)(await command.ExecuteScalarAsync())!);
+    }
+
+    private static async Task<int> RunMigrateAsync(string connectionString)
+    {
+        var silo = Path.Combine(RepositoryRoot.Path, "src", "Silo", "bin", "Debug", "net10.0", "OrleansTokens.Silo.dll");
+        var startInfo = new ProcessStartInfo("dotnet") { ArgumentList = { silo, "migrate" }, RedirectStandardOutput = true };
+        startInfo.Environment["ConnectionStrings__OrleansTokens"] = connectionString;
+        using var process = Process.Start(startInfo)!;
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
+    private void Configure(AdoNetGrainStorageOptions options, bool deleteOnClear)
+    {
+        options.Invariant = "Npgsql";
+        options.ConnectionString = _connectionString;
+        options.GrainStorageSerializer = new JsonGrainStateSerializer();
+        options.DeleteStateOnClear = deleteOnClear;
+    }
+
+    private IGrainStorage Storage(string name) => _silo!.Services.GetRequiredKeyedService<IGrainStorage>(name);
+
+    private static GrainId NewGrainId() => GrainId.Create("usertokens", $"user-{Guid.NewGuid():N}");
+
+    private static GrainState<UserTokensState> NewState(string jti)
+    {
+        var state = new UserTokensState();
+        state.Tokens[jti] = new TokenLifetime(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5));
+        return new GrainState<UserTokensState>(state);
+    }
+
+    private Task<long> CountRowsAsync(GrainId grainId) =>
+        ScalarAsync($"SELECT count(*) FROM orleans_grain_state WHERE grain_id_ext = '{grainId.Key}'");
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
