@@ -28,6 +28,7 @@ public static class OrleansTokensHostingExtensions
         var settings = ReadSettings(configuration);
         ConfigureCluster(silo.Services, settings);
         ConfigureSiloClustering(silo, settings, configuration);
+        silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
         ConfigureStorage(silo, settings, configuration, contentRootPath);
 
         if (settings.ApplySchemaOnStart && UsesPostgreSql(settings))
@@ -54,6 +55,7 @@ public static class OrleansTokensHostingExtensions
         client.Configure<GatewayOptions>(options =>
             options.GatewayListRefreshPeriod = settings.Clustering.GatewayListRefreshPeriod);
         client.Services.TryAddSingleton<IClientConnectionRetryFilter, RetryForeverConnectionFilter>();
+        client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
 
         switch (settings.Clustering.Provider)
         {

@@ -28,6 +28,13 @@ public sealed class OrleansTokensHostingOptions
     /// </summary>
     public bool ApplySchemaOnStart { get; set; } = true;
 
+    /// <summary>
+    /// Longest wait for a grain call's response before it fails with <see cref="TimeoutException"/>, on silos and
+    /// clients. Default: 10 seconds, a third of the Orleans default, so that a request to a silo that died
+    /// fails (as a 503) while an HTTP client is still waiting.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How silos find each other and clients find gateways.</summary>
     public ClusteringSettings Clustering { get; set; } = new();
 
@@ -101,8 +108,8 @@ public sealed class EndpointSettings
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
-    /// Address that other silos and clients use to reach this silo. Default: the loopback address with
-    /// localhost clustering, otherwise the first address of this host that Orleans finds.
+    /// Address that other silos and clients use to reach this silo. Default: the loopback address, which
+    /// only processes on the same machine can reach; a container or a multi-machine cluster must set it.
     /// </summary>
     public string? AdvertisedIPAddress { get; set; }
 
