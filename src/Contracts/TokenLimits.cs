@@ -13,6 +13,9 @@ public static class TokenLimits
     /// <summary>Maximum length, in UTF-16 code units, of a token id (<c>jti</c>).</summary>
     public const int MaxJtiLength = 128;
 
+    /// <summary>Maximum length, in UTF-16 code units, of a session id (<c>sid</c>).</summary>
+    public const int MaxSessionIdLength = 128;
+
     /// <summary>
     /// Checks a user id or token id against the limits and returns an error message,
     /// or <see langword="null"/> when the value is acceptable.

@@ -6,12 +6,11 @@ using Orleans.Storage;
 namespace OrleansTokens.Grains;
 
 /// <summary>
-/// Keeps one user's allowlist of token ids in persisted state.
+/// Keeps one user's allowlist of access token ids, and the user's sessions, in persisted state.
 /// </summary>
 /// <remarks>
-/// Writes run one at a time, as Orleans schedules a non-reentrant grain; <see cref="IsActiveAsync"/> and
-/// <see cref="ListActiveAsync"/> are read-only and interleave with each other but never with a write,
-/// so a check never sees a change that is not yet durable.
+/// Writes run one at a time, as Orleans schedules a non-reentrant grain. The read-only methods interleave with
+/// each other but never with a write, so a check never sees a change that is not yet durable.
 /// </remarks>
 public sealed partial class UserTokensGrain(
     [PersistentState(UserTokensGrain.StateName, UserTokensGrain.StorageName)]
@@ -26,35 +25,36 @@ public sealed partial class UserTokensGrain(
     /// <summary>Name of the state within the grain, stored as the grain type by the storage provider.</summary>
     public const string StateName = "userTokens";
 
-    private readonly TimeSpan _clockSkew = options.Value.ClockSkew;
+    private readonly UserTokensOptions _options = options.Value;
 
     private string UserId => this.GetPrimaryKeyString();
 
+    private DateTimeOffset Now => timeProvider.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(
+            PruneAsync,
+            new GrainTimerCreationOptions(_options.PruneInterval, _options.PruneInterval) { KeepAlive = false });
+        await PruneAsync(cancellationToken);
+    }
+
     public async Task RegisterAsync(IssuedToken token)
     {
-        ArgumentNullException.ThrowIfNull(token);
-        ThrowIfInvalidJti(token.Jti);
-        if (token.ExpiresAt <= token.IssuedAt)
-        {
-            throw new ArgumentException(
-                $"Token '{token.Jti}' expires at {token.ExpiresAt:O}, which is not after its issue time "
-                + $"{token.IssuedAt:O}.", nameof(token));
-        }
-
-        if (IsExpired(token.ExpiresAt))
-        {
-            throw new ArgumentException(
-                $"Token '{token.Jti}' expired at {token.ExpiresAt:O} and cannot be registered.", nameof(token));
-        }
-
+        ThrowIfInvalid(token, nameof(token));
         var lifetime = new TokenLifetime(token.IssuedAt, token.ExpiresAt);
         if (state.State.Tokens.TryGetValue(token.Jti, out var existing) && existing == lifetime)
         {
             return;
         }
 
-        await WriteAsync(tokens => tokens[token.Jti] = lifetime);
+        var evicted = await UpdateAsync(tokens =>
+        {
+            tokens.Tokens[token.Jti] = lifetime;
+            return EnforceSessionLimit(tokens);
+        });
         LogRegistered(logger, UserId, token.Jti);
+        LogEvictions(evicted);
     }
 
     public Task<bool> IsActiveAsync(string jti)
@@ -67,26 +67,31 @@ public sealed partial class UserTokensGrain(
 
     public async Task<bool> RevokeAsync(string jti)
     {
-        ThrowIfInvalidJti(jti);
+        ThrowIfInvalidId(jti, "jti", TokenLimits.MaxJtiLength);
         if (!state.State.Tokens.TryGetValue(jti, out var lifetime))
         {
             return false;
         }
 
-        await WriteAsync(tokens => tokens.Remove(jti));
+        await UpdateAsync(tokens => tokens.Tokens.Remove(jti));
         LogRevoked(logger, UserId, jti);
         return !IsExpired(lifetime.ExpiresAt);
     }
 
     public async Task<int> RevokeAllAsync()
     {
-        if (state.State.Tokens.Count == 0)
+        if (state.State.Tokens.Count == 0 && state.State.Sessions.Count == 0)
         {
             return 0;
         }
 
-        var active = state.State.Tokens.Values.Count(lifetime => !IsExpired(lifetime.ExpiresAt));
-        await WriteAsync(tokens => tokens.Clear());
+        var active = await UpdateAsync(tokens =>
+        {
+            var count = tokens.Tokens.Values.Count(lifetime => !IsExpired(lifetime.ExpiresAt));
+            tokens.Tokens.Clear();
+            tokens.Sessions.Clear();
+            return count;
+        });
         LogRevokedAll(logger, UserId, active);
         return active;
     }
@@ -102,73 +107,120 @@ public sealed partial class UserTokensGrain(
         return Task.FromResult(tokens);
     }
 
-    /// <summary>
-    /// Applies a change to a copy of the token list, drops expired tokens, and persists the result.
-    /// The in-memory state changes only once storage has accepted the write, so a failed write
-    /// leaves the grain exactly as durable storage has it.
-    /// </summary>
-    private async Task WriteAsync(Action<Dictionary<string, TokenLifetime>> change)
+    public async Task<ImmutableArray<string>> StartSessionAsync(NewSession session)
     {
-        var previous = state.State.Tokens;
-        var next = new Dictionary<string, TokenLifetime>(previous, StringComparer.Ordinal);
-        change(next);
-        foreach (var (jti, lifetime) in previous)
+        ArgumentNullException.ThrowIfNull(session);
+        ThrowIfInvalidId(session.SessionId, "sid", TokenLimits.MaxSessionIdLength);
+        ThrowIfInvalid(session.Access, nameof(session));
+        ThrowIfInvalid(session.Refresh, nameof(session));
+        if (state.State.Sessions.ContainsKey(session.SessionId))
         {
-            if (IsExpired(lifetime.ExpiresAt))
-            {
-                next.Remove(jti);
-            }
+            throw new ArgumentException($"Session '{session.SessionId}' already exists.", nameof(session));
         }
 
-        try
+        var evicted = await UpdateAsync(tokens =>
         {
-            state.State.Tokens = next;
-            if (next.Count == 0)
-            {
-                // An empty allowlist needs no row: reading a missing row yields the same empty state.
-                await state.ClearStateAsync();
-            }
-            else
-            {
-                await state.WriteStateAsync();
-            }
-        }
-        catch (Exception exception)
-        {
-            state.State.Tokens = previous;
-            LogWriteFailed(logger, exception, UserId);
-            if (exception is InconsistentStateException)
-            {
-                // Another activation wrote this user's state; reload it on the next call.
-                DeactivateOnIdle();
-            }
-
-            throw;
-        }
+            tokens.Sessions[session.SessionId] = new SessionRecord(
+                session.Access.IssuedAt,
+                LastRefreshedAt: null,
+                session.Refresh.ExpiresAt,
+                session.Refresh.Jti,
+                Truncate(session.UserAgent, MaxUserAgentLength),
+                Truncate(session.IpAddress, MaxIpAddressLength),
+                LastRotation: null);
+            tokens.Tokens[session.Access.Jti] = new TokenLifetime(
+                session.Access.IssuedAt, session.Access.ExpiresAt, session.SessionId);
+            return EnforceSessionLimit(tokens);
+        });
+        LogSessionStarted(logger, UserId, session.SessionId);
+        LogEvictions(evicted);
+        return evicted;
     }
 
-    private bool IsExpired(DateTimeOffset expiresAt) => expiresAt + _clockSkew <= timeProvider.GetUtcNow();
-
-    private static void ThrowIfInvalidJti(string jti)
+    public async Task<RefreshResult> RefreshAsync(RefreshRequest request)
     {
-        var error = TokenLimits.Validate(jti, "jti", TokenLimits.MaxJtiLength);
-        if (error is not null)
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Successor, nameof(request));
+        ThrowIfInvalidId(request.SessionId, "sid", TokenLimits.MaxSessionIdLength);
+        ThrowIfInvalidId(request.PresentedJti, "jti", TokenLimits.MaxJtiLength);
+        ThrowIfInvalid(request.Successor.Access.Token, nameof(request));
+        ThrowIfInvalid(request.Successor.Refresh.Token, nameof(request));
+
+        // A repeat within the grace period, or an unknown session, changes nothing, so it needs no write.
+        var preview = RefreshSessions.Apply(state.State.Clone(), request, Now, _options.RefreshReuseGracePeriod, IsExpired);
+        if (preview.Outcome is RefreshOutcome.Replayed or RefreshOutcome.Rejected)
         {
-            throw new ArgumentException(error, nameof(jti));
+            LogRefreshed(logger, UserId, request.SessionId, preview.Outcome);
+            return preview;
         }
+
+        var result = await UpdateAsync(tokens =>
+            RefreshSessions.Apply(tokens, request, Now, _options.RefreshReuseGracePeriod, IsExpired));
+        if (result.Outcome == RefreshOutcome.ReuseDetected)
+        {
+            LogReuseDetected(logger, UserId, request.SessionId);
+        }
+        else
+        {
+            LogRefreshed(logger, UserId, request.SessionId, result.Outcome);
+        }
+
+        return result;
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Registered token {Jti} for user {UserId}")]
-    private static partial void LogRegistered(ILogger logger, string userId, string jti);
+    public async Task<bool> RevokeSessionAsync(string sessionId)
+    {
+        ThrowIfInvalidId(sessionId, "sid", TokenLimits.MaxSessionIdLength);
+        if (!state.State.Sessions.ContainsKey(sessionId))
+        {
+            return false;
+        }
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Revoked token {Jti} of user {UserId}")]
-    private static partial void LogRevoked(ILogger logger, string userId, string jti);
+        await UpdateAsync(tokens => tokens.RemoveSession(sessionId));
+        LogSessionRevoked(logger, UserId, sessionId);
+        return true;
+    }
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
-        Message = "Revoked all {Count} active tokens of user {UserId}")]
-    private static partial void LogRevokedAll(ILogger logger, string userId, int count);
+    public Task<ImmutableArray<SessionInfo>> ListSessionsAsync()
+    {
+        var sessions = state.State.Sessions
+            .Where(pair => !IsExpired(pair.Value.ExpiresAt))
+            .OrderBy(pair => pair.Value.CreatedAt)
+            .ThenBy(pair => pair.Key, StringComparer.Ordinal)
+            .Select(pair => new SessionInfo(
+                pair.Key,
+                pair.Value.CreatedAt,
+                pair.Value.LastRefreshedAt,
+                pair.Value.ExpiresAt,
+                pair.Value.UserAgent,
+                pair.Value.IpAddress))
+            .ToImmutableArray();
+        return Task.FromResult(sessions);
+    }
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Error,
-        Message = "Writing the token state of user {UserId} failed; the change was not applied")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string userId);
+    public Task<bool> IsRefreshTokenActiveAsync(string sessionId, string jti)
+    {
+        var active = sessionId is not null
+            && state.State.Sessions.TryGetValue(sessionId, out var session)
+            && session.RefreshJti == jti
+            && !IsExpired(session.ExpiresAt);
+        return Task.FromResult(active);
+    }
+
+    private bool IsExpired(DateTimeOffset expiresAt) => expiresAt + _options.ClockSkew <= Now;
+
+    private static string? Truncate(string? value, int maxLength) =>
+        value is null || value.Length <= maxLength ? value : value[..maxLength];
+
+    private const int MaxUserAgentLength = 256;
+
+    private const int MaxIpAddressLength = 64;
+
+    private void LogEvictions(ImmutableArray<string> evicted)
+    {
+        foreach (var id in evicted)
+        {
+            LogEvicted(logger, UserId, id, _options.MaxSessionsPerUser);
+        }
+    }
 }

@@ -14,4 +14,20 @@ public sealed class UserTokensOptions
     /// Default: 5 minutes, the default clock skew of <c>TokenValidationParameters</c>.
     /// </summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Maximum number of sessions per user; a token registered without a session counts as one. When a new
+    /// one would exceed it, the oldest is revoked. Default: 20.
+    /// </summary>
+    public int MaxSessionsPerUser { get; set; } = 20;
+
+    /// <summary>
+    /// Time after a refresh during which presenting the redeemed refresh token again returns the same successor
+    /// pair, as happens when a client retries a refresh whose response it lost. Later, it counts as reuse and
+    /// revokes the session. Zero treats every second use as reuse. Default: 5 seconds.
+    /// </summary>
+    public TimeSpan RefreshReuseGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often an active grain drops expired tokens and sessions from its state. Default: 5 minutes.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -1,22 +1,78 @@
 namespace OrleansTokens.Grains;
 
 /// <summary>
-/// Persisted state of one user: the active token ids and their lifetimes.
+/// Persisted state of one user: the active access token ids and the sessions.
 /// </summary>
 /// <remarks>
-/// The storage serializer writes this type as plain JSON without type names, so renaming the class
-/// does not break stored rows. Renaming a property does, so treat property names as a storage format.
+/// The storage serializer writes this type as plain JSON without type names, so renaming the class does not
+/// break stored rows. Renaming a property does, so treat property names as a storage format.
 /// </remarks>
 [GenerateSerializer, Alias("OrleansTokens.Grains.UserTokensState")]
 public sealed class UserTokensState
 {
-    /// <summary>Active tokens keyed by token id (<c>jti</c>).</summary>
+    /// <summary>Active access tokens keyed by token id (<c>jti</c>): the allowlist.</summary>
     [Id(0)]
     public Dictionary<string, TokenLifetime> Tokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Sessions keyed by session id (<c>sid</c>).</summary>
+    [Id(1)]
+    public Dictionary<string, SessionRecord> Sessions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Copies the collections, so that a change can be made on the copy and dropped if it is not stored.</summary>
+    public UserTokensState Clone() => new()
+    {
+        Tokens = new Dictionary<string, TokenLifetime>(Tokens, StringComparer.Ordinal),
+        Sessions = new Dictionary<string, SessionRecord>(Sessions, StringComparer.Ordinal),
+    };
+
+    /// <summary>Removes a session and the access tokens issued in it; returns whether it existed.</summary>
+    public bool RemoveSession(string sessionId)
+    {
+        if (!Sessions.Remove(sessionId))
+        {
+            return false;
+        }
+
+        foreach (var (jti, lifetime) in Tokens.ToArray())
+        {
+            if (lifetime.SessionId == sessionId)
+            {
+                Tokens.Remove(jti);
+            }
+        }
+
+        return true;
+    }
 }
 
-/// <summary>Issue and expiry times of one registered token.</summary>
+/// <summary>Issue and expiry times of one registered access token, and the session it belongs to, if any.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.TokenLifetime")]
 public sealed record TokenLifetime(
     [property: Id(0)] DateTimeOffset IssuedAt,
-    [property: Id(1)] DateTimeOffset ExpiresAt);
+    [property: Id(1)] DateTimeOffset ExpiresAt,
+    [property: Id(2)] string? SessionId = null);
+
+/// <summary>
+/// One session: when it started and was last refreshed, its current refresh token, and the last rotation.
+/// </summary>
+/// <param name="ExpiresAt">Expiry of the current refresh token; the session ends with it.</param>
+/// <param name="LastRotation">
+/// The most recent refresh, kept for the grace period so that a repeat of the redeemed token gets the same
+/// successor. It holds the successor tokens' text, which is why it is dropped once the period is over.
+/// </param>
+[GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.SessionRecord")]
+public sealed record SessionRecord(
+    [property: Id(0)] DateTimeOffset CreatedAt,
+    [property: Id(1)] DateTimeOffset? LastRefreshedAt,
+    [property: Id(2)] DateTimeOffset ExpiresAt,
+    [property: Id(3)] string RefreshJti,
+    [property: Id(4)] string? UserAgent,
+    [property: Id(5)] string? IpAddress,
+    [property: Id(6)] RefreshRotation? LastRotation);
+
+/// <summary>A redeemed refresh token id, when it was redeemed, and the pair issued for it.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.RefreshRotation")]
+public sealed record RefreshRotation(
+    [property: Id(0)] string RedeemedJti,
+    [property: Id(1)] DateTimeOffset RedeemedAt,
+    [property: Id(2)] TokenPair Successor);

@@ -92,6 +92,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {
+            // Like the ADO.NET provider: a missing row reads as a new state, not as whatever the grain held.
+            grainState.State = Activator.CreateInstance<T>();
             grainState.ETag = null;
             grainState.RecordExists = false;
             return;
