@@ -30,4 +30,10 @@ public sealed class UserTokensOptions
 
     /// <summary>How often an active grain drops expired tokens and sessions from its state. Default: 5 minutes.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often each silo deletes the stored state of users whose tokens and sessions have all expired,
+    /// without activating their grains. Default: 1 hour.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

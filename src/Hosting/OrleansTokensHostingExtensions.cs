@@ -40,9 +40,15 @@ public static class OrleansTokensHostingExtensions
         }
 
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddHostedService<ExpiredStateSweeper>();
         silo.Services.AddOptions<UserTokensOptions>()
             .Bind(configuration.GetSection(UserTokensOptions.SectionName))
             .Validate(o => o.ClockSkew >= TimeSpan.Zero, "OrleansTokens:Grain:ClockSkew must not be negative.")
+            .Validate(o => o.MaxSessionsPerUser >= 1, "OrleansTokens:Grain:MaxSessionsPerUser must be at least 1.")
+            .Validate(o => o.RefreshReuseGracePeriod >= TimeSpan.Zero,
+                "OrleansTokens:Grain:RefreshReuseGracePeriod must not be negative.")
+            .Validate(o => o.PruneInterval > TimeSpan.Zero, "OrleansTokens:Grain:PruneInterval must be positive.")
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, "OrleansTokens:Grain:SweepInterval must be positive.")
             .ValidateOnStart();
         return silo;
     }
@@ -152,6 +158,7 @@ public static class OrleansTokensHostingExtensions
                     options.DatabasePath = path;
                     options.GrainStorageSerializer = serializer;
                 });
+                silo.Services.AddSingleton<IExpiredStateStore>(new SqliteExpiredStateStore(path, settings.ServiceId));
                 break;
             case StorageProviders.PostgreSql:
                 var connectionString = RequireConnectionString(configuration);
@@ -162,6 +169,8 @@ public static class OrleansTokensHostingExtensions
                     options.GrainStorageSerializer = serializer;
                     options.DeleteStateOnClear = true;
                 });
+                silo.Services.AddSingleton<IExpiredStateStore>(
+                    new PostgreSqlExpiredStateStore(connectionString, settings.ServiceId));
                 break;
             default:
                 throw new InvalidOperationException(
