@@ -29,7 +29,8 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         var databasePath = siloBuilder.Configuration[DatabasePathKey]
-            ?? throw new InvalidOperationException($"The test cluster has no {DatabasePathKey} property. Set it in TestClusterBuilder.Properties.");
+            ?? throw new InvalidOperationException(
+                $"The test cluster has no {DatabasePathKey} property. Set it in TestClusterBuilder.Properties.");
 
         siloBuilder.AddSqliteGrainStorage(UserTokensGrain.StorageName, options =>
         {
