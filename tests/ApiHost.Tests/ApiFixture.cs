@@ -12,7 +12,7 @@ public sealed class ApiFixture : IAsyncLifetime
         "walk-through", "logout-all", "logout-twice", "logout-one", "revoked-header", "forged-key",
         "forged-none", "forged-expired", "forged-no-jti", "forged-empty-jti", "forged-no-sub",
         "forged-unregistered", "forged-control", "cross-owner", "cross-intruder", "concurrent-logins",
-        "concurrent-revoke", "forged-numeric-jti", "forged-audience",
+        "concurrent-revoke", "concurrent-count", "forged-numeric-jti", "forged-audience",
     ];
 
     private readonly TestDatabase _database = new();
