@@ -12,7 +12,8 @@ public static class ApiClient
         client.PostAsJsonAsync("/auth/login", new { username = userName, password });
 
     /// <summary>Logs in and returns the access token; fails the test unless the login returns 200.</summary>
-    public static async Task<string> LoginAsync(this HttpClient client, string userName, string password = ApiFactory.Password)
+    public static async Task<string> LoginAsync(
+        this HttpClient client, string userName, string password = ApiFactory.Password)
     {
         using var response = await client.PostLoginAsync(userName, password);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

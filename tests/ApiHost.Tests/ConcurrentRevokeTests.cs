@@ -16,7 +16,7 @@ public sealed class ConcurrentRevokeTests(ApiFixture fixture)
         const int Logins = 40;
         var revoker = await Client.LoginAsync(UserName);
 
-        // Each login records when its response arrived, so the test knows which ones finished before the revoke.
+        // Each login records when its response arrived, so the test can tell which ones finished before the revoke.
         var logins = Enumerable.Range(0, Logins).Select(async _ =>
         {
             var token = await Client.LoginAsync(UserName);

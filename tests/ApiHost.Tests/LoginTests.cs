@@ -114,7 +114,8 @@ public sealed class LoginTests(ApiFixture fixture)
     {
         var endpoints = fixture.Factory.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
 
-        Assert.Equal(fixture.Factory.Settings["OrleansTokens:Cluster:Endpoints:SiloPort"], endpoints.SiloPort.ToString());
+        Assert.Equal(
+            fixture.Factory.Settings["OrleansTokens:Cluster:Endpoints:SiloPort"], endpoints.SiloPort.ToString());
         Assert.Equal(
             fixture.Factory.Settings["OrleansTokens:Cluster:Endpoints:GatewayPort"], endpoints.GatewayPort.ToString());
     }

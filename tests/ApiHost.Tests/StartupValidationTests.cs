@@ -52,7 +52,8 @@ public sealed class StartupValidationTests : IDisposable
     public async Task Startup_AcceptsKeyOf256Bits()
     {
         var key = Convert.ToBase64String(new byte[32]);
-        await using var factory = new ApiFactory("Production", ApiFactory.EmbeddedSettings(_database.FilePath, key, []));
+        var settings = ApiFactory.EmbeddedSettings(_database.FilePath, key, []);
+        await using var factory = new ApiFactory("Production", settings);
 
         using var client = factory.CreateClient();
         using var health = await client.GetAsync("/health/live");
@@ -96,7 +97,8 @@ public sealed class StartupValidationTests : IDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The API did not exit within {StartTimeout}, although its settings are invalid.");
+            throw new TimeoutException(
+                $"The API did not exit within {StartTimeout}, although its settings are invalid.");
         }
 
         await output;

@@ -4,8 +4,8 @@ namespace OrleansTokens.ApiHost.Tests;
 
 /// <summary>
 /// An API in Client mode whose only silo, another API instance in Embedded mode, has been stopped after
-/// the client connected. A client-mode host cannot be started with no silo at all, because the Orleans
-/// client retries its gateway for about three minutes and then fails the start.
+/// the client connected. A client-mode host cannot be started with no silo at all. With the Orleans 10.4.2
+/// defaults, its client retried the gateway for three minutes in a trial run before the start failed.
 /// </summary>
 public sealed class SiloDownFixture : IAsyncLifetime
 {

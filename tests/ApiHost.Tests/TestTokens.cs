@@ -37,7 +37,9 @@ public static class TestTokens
         };
     }
 
-    /// <summary>Signs <paramref name="claims"/> with HMAC-SHA256 and the base64 key <paramref name="signingKey"/>.</summary>
+    /// <summary>
+    /// Signs <paramref name="claims"/> with HMAC-SHA256 and the base64 key in <paramref name="signingKey"/>.
+    /// </summary>
     public static string Sign(IDictionary<string, object?> claims, string signingKey)
     {
         var key = new SymmetricSecurityKey(Convert.FromBase64String(signingKey));
@@ -46,7 +48,9 @@ public static class TestTokens
         return Handler.CreateToken(payload, new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
     }
 
-    /// <summary>Returns an unsigned token with header <c>{"alg":"none","typ":"JWT"}</c> and an empty signature.</summary>
+    /// <summary>
+    /// Returns an unsigned token with header <c>{"alg":"none","typ":"JWT"}</c> and an empty signature.
+    /// </summary>
     public static string Unsigned(IDictionary<string, object?> claims)
     {
         var header = Base64Url.EncodeToString(Encoding.UTF8.GetBytes("""{"alg":"none","typ":"JWT"}"""));

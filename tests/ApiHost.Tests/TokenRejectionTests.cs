@@ -5,7 +5,7 @@ namespace OrleansTokens.ApiHost.Tests;
 
 /// <summary>
 /// Tokens that must get 401. Each forged token copies the claims of a live token and changes one thing,
-/// so the change alone explains the rejection; the control test shows that an unchanged copy passes.
+/// so the change alone explains the rejection. The control test shows that an unchanged copy passes.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class TokenRejectionTests(ApiFixture fixture)

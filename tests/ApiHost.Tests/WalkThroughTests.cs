@@ -27,13 +27,13 @@ public sealed class WalkThroughTests(ApiFixture fixture)
     public async Task Logout_RevokesOnlyTheCurrentToken()
     {
         var revoked = await Client.LoginAsync("logout-one");
-        var kept = await Client.LoginAsync("logout-one");
+        var stillActive = await Client.LoginAsync("logout-one");
 
         using var logout = await Client.LogoutAsync(revoked);
 
         Assert.Equal(HttpStatusCode.OK, logout.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await Client.GetProtectedStatusAsync(revoked));
-        Assert.Equal(HttpStatusCode.OK, await Client.GetProtectedStatusAsync(kept));
+        Assert.Equal(HttpStatusCode.OK, await Client.GetProtectedStatusAsync(stillActive));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
 
     private static readonly ConcurrentDictionary<string, ManualTimeProvider> Clocks = new(StringComparer.Ordinal);
 
-    /// <summary>Returns the clock shared by every silo that stores its state in <paramref name="databasePath"/>.</summary>
+    /// <summary>Returns the clock shared by every silo that stores state in <paramref name="databasePath"/>.</summary>
     public static ManualTimeProvider ClockFor(string databasePath) =>
         Clocks.GetOrAdd(databasePath, _ => new ManualTimeProvider(DateTimeOffset.UtcNow));
 
