@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace OrleansTokens.Grains.Tests;
 
@@ -334,6 +335,37 @@ public sealed class UserTokensGrainTests(ClusterFixture fixture)
         Assert.All(checksAfterRevoke, Assert.False);
     }
 
+    [Fact]
+    public async Task Register_ConcurrentCallsAllPersist()
+    {
+        const int Tokens = 100;
+        var user = fixture.User("concurrent-registers");
+
+        await Task.WhenAll(Enumerable.Range(0, Tokens).Select(i => user.RegisterAsync(NewToken($"jti-{i}"))));
+        await fixture.Cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        Assert.Equal(Tokens, (await user.ListActiveAsync()).Length);
+    }
+
+    [Fact]
+    public async Task Write_ConflictKeepsStateAndReloads()
+    {
+        const string UserId = "write-conflict";
+        var user = fixture.User(UserId);
+        await user.RegisterAsync(NewToken("before"));
+
+        // Another writer moves the stored version on, so the activation's ETag is stale.
+        BumpStoredVersion(UserId);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => user.RegisterAsync(NewToken("rejected")));
+        Assert.False(await user.IsActiveAsync("rejected"));
+
+        // The failed write deactivates the grain, so the next call reads the row again and can write.
+        await user.RegisterAsync(NewToken("after"));
+        Assert.True(await user.IsActiveAsync("before"));
+        Assert.True(await user.IsActiveAsync("after"));
+    }
+
     private string GrainIdOf(string userId) =>
         fixture.User(userId).GetGrainId().ToString();
 
@@ -344,6 +376,16 @@ public sealed class UserTokensGrainTests(ClusterFixture fixture)
         command.CommandText = "SELECT version FROM grain_state WHERE grain_id = $grain;";
         command.Parameters.AddWithValue("$grain", GrainIdOf(userId));
         return command.ExecuteScalar() is long version ? version : null;
+    }
+
+    private void BumpStoredVersion(string userId)
+    {
+        using var connection = new SqliteConnection($"Data Source={fixture.DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE grain_state SET version = version + 1 WHERE grain_id = $grain;";
+        command.Parameters.AddWithValue("$grain", GrainIdOf(userId));
+        Assert.Equal(1, command.ExecuteNonQuery());
     }
 
     private string ReadStoredPayload(string userId)
