@@ -1,0 +1,107 @@
+using System.Diagnostics;
+
+namespace OrleansTokens.ApiHost.Tests;
+
+/// <summary>
+/// Outside Development the API must not start without a strong signing key. The failing cases run the
+/// built API as a separate process, because its entry point turns the validation error into a message on
+/// standard error and exit code 1, which an in-memory host does not show.
+/// </summary>
+public sealed class StartupValidationTests : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly TestDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task Startup_RejectsMissingSigningKey()
+    {
+        var settings = ApiFactory.EmbeddedSettings(_database.FilePath, "", []);
+        settings.Remove("Jwt:SigningKey");
+
+        var (exitCode, error) = await RunApiAsync(settings);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Jwt:SigningKey is missing", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_RejectsShortSigningKey()
+    {
+        var shortKey = Convert.ToBase64String(new byte[31]);
+
+        var (exitCode, error) = await RunApiAsync(ApiFactory.EmbeddedSettings(_database.FilePath, shortKey, []));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Jwt:SigningKey is 248 bits long", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_RejectsNonBase64SigningKey()
+    {
+        var (exitCode, error) = await RunApiAsync(
+            ApiFactory.EmbeddedSettings(_database.FilePath, "not base64 at all!", []));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Jwt:SigningKey is not valid base64", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_AcceptsKeyOf256Bits()
+    {
+        var key = Convert.ToBase64String(new byte[32]);
+        var settings = ApiFactory.EmbeddedSettings(_database.FilePath, key, []);
+        await using var factory = new ApiFactory("Production", settings);
+
+        using var client = factory.CreateClient();
+        using var health = await client.GetAsync("/health/live");
+
+        Assert.True(health.IsSuccessStatusCode);
+    }
+
+    /// <summary>
+    /// Runs the API from the test output folder in Production with <paramref name="settings"/> as command-line
+    /// settings, and returns its exit code and standard error once it stops.
+    /// </summary>
+    private static async Task<(int ExitCode, string Error)> RunApiAsync(Dictionary<string, string> settings)
+    {
+        var folder = AppContext.BaseDirectory;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.ArgumentList.Add(Path.Combine(folder, "OrleansTokens.ApiHost.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment.Remove("Jwt__SigningKey");
+
+        using var process = Process.Start(start)
+            ?? throw new InvalidOperationException("Starting the API process with 'dotnet' failed.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException(
+                $"The API did not exit within {StartTimeout}, although its settings are invalid.");
+        }
+
+        await output;
+        return (process.ExitCode, await error);
+    }
+}
