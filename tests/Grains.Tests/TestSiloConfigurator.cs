@@ -20,6 +20,12 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     /// <summary>Clock skew of the test silos: how long after expiry a token still counts as active.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
+    /// <summary>Session cap of the test silos: high, so that only the tests about the cap reach it.</summary>
+    public const int MaxSessionsPerUser = 1000;
+
+    /// <summary>Grace period for a repeated refresh token in the test silos.</summary>
+    public static readonly TimeSpan RefreshReuseGracePeriod = TimeSpan.FromSeconds(5);
+
     private static readonly ConcurrentDictionary<string, ManualTimeProvider> Clocks = new(StringComparer.Ordinal);
 
     /// <summary>Returns the clock shared by every silo that stores state in <paramref name="databasePath"/>.</summary>
@@ -37,7 +43,12 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             options.DatabasePath = databasePath;
             options.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
-        siloBuilder.Services.Configure<UserTokensOptions>(options => options.ClockSkew = ClockSkew);
+        siloBuilder.Services.Configure<UserTokensOptions>(options =>
+        {
+            options.ClockSkew = ClockSkew;
+            options.MaxSessionsPerUser = MaxSessionsPerUser;
+            options.RefreshReuseGracePeriod = RefreshReuseGracePeriod;
+        });
         siloBuilder.Services.AddSingleton<TimeProvider>(ClockFor(databasePath));
     }
 }

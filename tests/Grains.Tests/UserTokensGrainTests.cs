@@ -348,22 +348,45 @@ public sealed class UserTokensGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Write_ConflictKeepsStateAndReloads()
+    public async Task Write_ConflictReloadsAndAppliesAgain()
     {
         const string UserId = "write-conflict";
         var user = fixture.User(UserId);
         await user.RegisterAsync(NewToken("before"));
+        var versionBefore = ReadStoredVersion(UserId);
 
         // Another writer moves the stored version on, so the activation's ETag is stale.
         BumpStoredVersion(UserId);
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => user.RegisterAsync(NewToken("rejected")));
-        Assert.False(await user.IsActiveAsync("rejected"));
-
-        // The failed write deactivates the grain, so the next call reads the row again and can write.
-        await user.RegisterAsync(NewToken("after"));
+        await user.RegisterAsync(NewToken("after-conflict"));
         Assert.True(await user.IsActiveAsync("before"));
-        Assert.True(await user.IsActiveAsync("after"));
+        Assert.True(await user.IsActiveAsync("after-conflict"));
+        Assert.Equal(versionBefore + 2, ReadStoredVersion(UserId));
+        Assert.Contains("after-conflict", ReadStoredPayload(UserId), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_AfterRowWasDeleted_StartsAgain()
+    {
+        const string UserId = "row-swept";
+        var user = fixture.User(UserId);
+        await user.RegisterAsync(NewToken("swept"));
+
+        // A sweep deletes the row while the grain is active and still holds its ETag.
+        using (var connection = new SqliteConnection($"Data Source={fixture.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM grain_state WHERE grain_id = $grain;";
+            command.Parameters.AddWithValue("$grain", GrainIdOf(UserId));
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        await user.RegisterAsync(NewToken("after-sweep"));
+
+        Assert.True(await user.IsActiveAsync("after-sweep"));
+        Assert.False(await user.IsActiveAsync("swept"));
+        Assert.Equal(1L, ReadStoredVersion(UserId));
     }
 
     private string GrainIdOf(string userId) =>
