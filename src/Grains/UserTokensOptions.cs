@@ -19,7 +19,7 @@ public sealed class UserTokensOptions
     /// Maximum number of sessions per user; a token registered without a session counts as one. When a new
     /// one would exceed it, the oldest is revoked. Default: 20.
     /// </summary>
-    public int MaxSessionsPerUser { get; set; } = 20;
+    public int MaxSessionsPerUser { get; set; } = 100;
 
     /// <summary>
     /// Time after a refresh during which presenting the redeemed refresh token again returns the same successor
