@@ -17,7 +17,7 @@ public sealed class UserTokensOptions
 
     /// <summary>
     /// Maximum number of sessions per user; a token registered without a session counts as one. When a new
-    /// one would exceed it, the oldest is revoked. Default: 20.
+    /// one would exceed it, the oldest is revoked. Default: 100.
     /// </summary>
     public int MaxSessionsPerUser { get; set; } = 100;
 
