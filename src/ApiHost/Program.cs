@@ -37,6 +37,8 @@ app.MapOpenApi();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapAuthEndpoints();
+app.MapSessionEndpoints();
+app.MapOAuthEndpoints();
 
 try
 {

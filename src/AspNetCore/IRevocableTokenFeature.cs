@@ -12,6 +12,10 @@ public interface IRevocableTokenFeature
 
     /// <summary>The <c>jti</c> claim.</summary>
     string TokenId { get; }
+
+    /// <summary>The <c>sid</c> claim: the session the token was issued in, or null for a token without one.</summary>
+    string? SessionId { get; }
 }
 
-internal sealed record RevocableTokenFeature(string UserId, string TokenId) : IRevocableTokenFeature;
+internal sealed record RevocableTokenFeature(string UserId, string TokenId, string? SessionId)
+    : IRevocableTokenFeature;

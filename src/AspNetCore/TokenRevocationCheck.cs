@@ -68,7 +68,8 @@ internal sealed partial class TokenRevocationCheck(
             return;
         }
 
-        context.HttpContext.Features.Set<IRevocableTokenFeature>(new RevocableTokenFeature(userId, tokenId));
+        var sessionId = ReadSessionId(context);
+        context.HttpContext.Features.Set<IRevocableTokenFeature>(new RevocableTokenFeature(userId, tokenId, sessionId));
         LogAccepted(logger, userId, tokenId);
     }
 
@@ -80,6 +81,16 @@ internal sealed partial class TokenRevocationCheck(
             _ => (context.Principal?.FindFirst(ClaimNames.Sub)?.Value,
                 context.Principal?.FindFirst(ClaimNames.Jti)?.Value),
         };
+
+    private static string? ReadSessionId(TokenValidatedContext context)
+    {
+        var sessionId = context.SecurityToken switch
+        {
+            JsonWebToken token => ReadClaim(token, ClaimNames.Sid),
+            _ => context.Principal?.FindFirst(ClaimNames.Sid)?.Value,
+        };
+        return TokenLimits.Validate(sessionId, "sid", TokenLimits.MaxSessionIdLength) is null ? sessionId : null;
+    }
 
     // A claim of the wrong JSON type (a number or an array) reads as missing, so it is rejected.
     private static string? ReadClaim(JsonWebToken token, string name) =>

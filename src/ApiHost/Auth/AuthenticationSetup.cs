@@ -11,6 +11,12 @@ namespace OrleansTokens.ApiHost.Auth;
 /// </summary>
 public static partial class AuthenticationSetup
 {
+    /// <summary>Authorization policy of the administration endpoints.</summary>
+    public const string AdminPolicy = "admin";
+
+    /// <summary>Role that the administration endpoints require.</summary>
+    public const string AdminRole = "admin";
+
     public static WebApplicationBuilder AddTokenAuthentication(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -21,6 +27,9 @@ public static partial class AuthenticationSetup
         services.AddSingleton(CreateSigningCredentials);
         services.AddSingleton<CredentialValidator>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<TokenReader>();
+        services.Configure<Dictionary<string, OAuthClient>>(builder.Configuration.GetSection(OAuthClient.SectionName));
+        services.AddSingleton<OAuthClientAuthenticator>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
@@ -37,6 +46,7 @@ public static partial class AuthenticationSetup
                     ValidAudience = settings.Value.Audience,
                     IssuerSigningKey = credentials.Key,
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ValidTypes = TokenTypes.AcceptedAsAccess,
                     ClockSkew = settings.Value.ClockSkew,
                     RequireExpirationTime = true,
                     RequireSignedTokens = true,
@@ -45,7 +55,8 @@ public static partial class AuthenticationSetup
                 };
             });
 
-        services.AddAuthorization();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole(AdminRole));
         return builder;
     }
 

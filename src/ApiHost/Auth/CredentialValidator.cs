@@ -46,6 +46,10 @@ public sealed partial class CredentialValidator(
         return account;
     }
 
+    /// <summary>Returns the configured account of <paramref name="userName"/>, or null when there is none.</summary>
+    public UserAccount? Find(string userName) =>
+        users.CurrentValue.TryGetValue(userName, out var account) ? account : null;
+
     /// <summary>Hashes a password in the format that <see cref="UserAccount.PasswordHash"/> expects.</summary>
     public static string HashPassword(string password) => Hasher.HashPassword("", password);
 

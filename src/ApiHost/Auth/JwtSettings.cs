@@ -24,6 +24,12 @@ public sealed class JwtSettings
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
+    /// Lifetime of a refresh token. Every refresh issues a new one with this lifetime, and a session ends when its
+    /// current refresh token expires. Default: 14 days.
+    /// </summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>
     /// Tolerance for clock differences when checking <c>exp</c> and <c>nbf</c>. Default: 30 seconds.
     /// </summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);

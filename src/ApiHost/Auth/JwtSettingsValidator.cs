@@ -35,6 +35,11 @@ public sealed class JwtSettingsValidator(IHostEnvironment environment) : IValida
             failures.Add($"Jwt:AccessTokenLifetime is {options.AccessTokenLifetime}; set a positive time span such as 00:15:00.");
         }
 
+        if (options.RefreshTokenLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"Jwt:RefreshTokenLifetime is {options.RefreshTokenLifetime}; set a positive time span such as 14.00:00:00.");
+        }
+
         if (options.ClockSkew < TimeSpan.Zero)
         {
             failures.Add($"Jwt:ClockSkew is {options.ClockSkew}; set zero or a positive time span such as 00:00:30.");

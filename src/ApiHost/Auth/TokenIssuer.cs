@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -8,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace OrleansTokens.ApiHost.Auth;
 
 /// <summary>
-/// Issues signed access tokens and registers each token id with the user's grain before returning it.
+/// Issues signed access and refresh tokens, and registers them with the user's grain before returning them.
 /// </summary>
 public sealed class TokenIssuer(
     IGrainFactory grainFactory,
@@ -19,39 +18,68 @@ public sealed class TokenIssuer(
     private static readonly JsonWebTokenHandler Handler = new();
 
     /// <summary>
-    /// Creates a token for <paramref name="userId"/> and returns it once its <c>jti</c> is durably registered.
+    /// Starts a session for <paramref name="userId"/> and returns its first token pair once it is durably stored.
     /// </summary>
-    public async Task<string> IssueAsync(string userId, IEnumerable<string> roles)
+    public async Task<TokenPair> StartSessionAsync(
+        string userId, IReadOnlyList<string> roles, string? userAgent, string? ipAddress)
+    {
+        var sessionId = NewId();
+        var pair = CreatePair(userId, sessionId, roles);
+        await grainFactory.GetGrain<IUserTokensGrain>(userId).StartSessionAsync(new NewSession(
+            sessionId, pair.Access.Token, pair.Refresh.Token, userAgent, ipAddress));
+        return pair;
+    }
+
+    /// <summary>
+    /// Presents a refresh token of a session to the user's grain with a freshly signed successor pair; the grain
+    /// decides whether that successor, an earlier one or nothing is returned.
+    /// </summary>
+    public Task<RefreshResult> RefreshAsync(
+        string userId, string sessionId, string presentedJti, IReadOnlyList<string> roles) =>
+        grainFactory.GetGrain<IUserTokensGrain>(userId).RefreshAsync(
+            new RefreshRequest(sessionId, presentedJti, CreatePair(userId, sessionId, roles)));
+
+    private TokenPair CreatePair(string userId, string sessionId, IReadOnlyList<string> roles)
     {
         // JWT times have whole-second precision; registering the same values keeps the grain and token in step.
         var now = DateTimeOffset.FromUnixTimeSeconds(timeProvider.GetUtcNow().ToUnixTimeSeconds());
-        var expires = now + settings.Value.AccessTokenLifetime;
-        var jti = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        var access = Sign(TokenTypes.Access, userId, sessionId, now, settings.Value.AccessTokenLifetime, roles);
+        var refresh = Sign(TokenTypes.Refresh, userId, sessionId, now, settings.Value.RefreshTokenLifetime, []);
+        return new TokenPair(access, refresh);
+    }
 
-        await grainFactory.GetGrain<IUserTokensGrain>(userId).RegisterAsync(new IssuedToken(jti, now, expires));
-
+    private SignedToken Sign(
+        string type, string userId, string sessionId, DateTimeOffset now, TimeSpan lifetime,
+        IReadOnlyList<string> roles)
+    {
+        var token = new IssuedToken(NewId(), now, now + lifetime);
         var claims = new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = userId,
-            [JwtRegisteredClaimNames.Jti] = jti,
+            [JwtRegisteredClaimNames.Jti] = token.Jti,
+            [JwtRegisteredClaimNames.Sid] = sessionId,
         };
-        var roleList = roles.ToArray();
-        if (roleList.Length > 0)
+        if (roles.Count > 0)
         {
-            claims[ClaimNames.Role] = roleList;
+            claims[ClaimNames.Role] = roles.ToArray();
         }
 
-        return Handler.CreateToken(new SecurityTokenDescriptor
+        var value = Handler.CreateToken(new SecurityTokenDescriptor
         {
+            TokenType = type,
             Issuer = settings.Value.Issuer,
             Audience = settings.Value.Audience,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
+            Expires = token.ExpiresAt.UtcDateTime,
             Claims = claims,
             SigningCredentials = signingCredentials,
         });
+        return new SignedToken(token, value);
     }
+
+    // 128 random bits, base64url: unguessable, and short enough for the grain's id limits.
+    private static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 }
 
 /// <summary>Claim names that the sample API writes beyond the registered JWT claims.</summary>

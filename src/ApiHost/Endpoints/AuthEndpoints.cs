@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansTokens.ApiHost.Auth;
@@ -13,6 +12,8 @@ public static class AuthEndpoints
 {
     private const string LoginExample = "{\"username\": \"...\", \"password\": \"...\"}";
 
+    private const string RefreshExample = "{\"refresh_token\": \"...\"}";
+
     /// <summary>Maximum accepted password length, which bounds the hashing work one request can cause.</summary>
     private const int MaxPasswordLength = 1024;
 
@@ -21,15 +22,23 @@ public static class AuthEndpoints
         var auth = app.MapGroup("/auth").WithTags("Authentication");
 
         auth.MapPost("/login", LoginAsync)
-            .Produces<LoginResponse>()
+            .Produces<TokenResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Log in with a user name and password and receive an access token.")
             .AllowAnonymous();
 
+        auth.MapPost("/refresh", RefreshAsync)
+            .Produces<TokenResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Exchange a refresh token for a new access and refresh token; each refresh token works once.")
+            .AllowAnonymous();
+
         auth.MapDelete("/logout", LogoutAsync)
-            .WithSummary("Revoke the access token that authenticates this request.")
+            .WithSummary("Revoke the session of the access token that authenticates this request.")
             .RequireAuthorization();
 
         auth.MapDelete("/logout-from-all-devices", LogoutEverywhereAsync)
@@ -45,24 +54,15 @@ public static class AuthEndpoints
     }
 
     private static async Task<IResult> LoginAsync(
-        HttpRequest request, CredentialValidator credentials, TokenIssuer issuer)
+        HttpContext context, CredentialValidator credentials, TokenIssuer issuer, TimeProvider timeProvider)
     {
-        if (!request.HasJsonContentType())
+        var (body, error) = await JsonBody.ReadAsync<LoginRequest>(context.Request, LoginExample);
+        if (error is not null)
         {
-            return ProblemResults.BadRequest($"Send the credentials as JSON with Content-Type application/json: {LoginExample}");
+            return error;
         }
 
-        LoginRequest? body;
-        try
-        {
-            body = await request.ReadFromJsonAsync<LoginRequest>(request.HttpContext.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return ProblemResults.BadRequest($"The request body is not valid JSON of the form {LoginExample}.");
-        }
-
-        if (body is null || string.IsNullOrEmpty(body.Username) || string.IsNullOrEmpty(body.Password))
+        if (string.IsNullOrEmpty(body!.Username) || string.IsNullOrEmpty(body.Password))
         {
             return ProblemResults.BadRequest($"Both 'username' and 'password' are required: {LoginExample}");
         }
@@ -87,14 +87,68 @@ public static class AuthEndpoints
                 title: "Invalid credentials");
         }
 
-        var token = await issuer.IssueAsync(body.Username, account.Roles);
-        return TypedResults.Ok(new LoginResponse(token));
+        var pair = await issuer.StartSessionAsync(
+            body.Username,
+            account.Roles,
+            context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+            context.Connection.RemoteIpAddress?.ToString());
+        return TypedResults.Ok(TokenResponse.From(pair, timeProvider.GetUtcNow()));
     }
+
+    private static async Task<IResult> RefreshAsync(
+        HttpContext context,
+        TokenReader reader,
+        CredentialValidator credentials,
+        TokenIssuer issuer,
+        TimeProvider timeProvider)
+    {
+        var (body, error) = await JsonBody.ReadAsync<RefreshTokenRequest>(context.Request, RefreshExample);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (string.IsNullOrEmpty(body!.RefreshToken))
+        {
+            return ProblemResults.BadRequest($"'refresh_token' is required: {RefreshExample}");
+        }
+
+        var token = await reader.ReadAsync(body.RefreshToken, validateLifetime: true);
+        if (token is not { IsRefreshToken: true, SessionId: { } sessionId })
+        {
+            return InvalidRefreshToken("The refresh token is invalid, expired or not a refresh token.");
+        }
+
+        // A user removed from configuration can no longer refresh.
+        var account = credentials.Find(token.UserId);
+        var result = account is null
+            ? new RefreshResult(RefreshOutcome.Rejected, null)
+            : await issuer.RefreshAsync(token.UserId, sessionId, token.TokenId, account.Roles);
+        return result switch
+        {
+            { Outcome: RefreshOutcome.Rotated or RefreshOutcome.Replayed, Tokens: { } pair } =>
+                TypedResults.Ok(TokenResponse.From(pair, timeProvider.GetUtcNow())),
+            { Outcome: RefreshOutcome.ReuseDetected } => InvalidRefreshToken(
+                "The refresh token was already used, so it may have been copied. Its session has been revoked; "
+                + "log in again."),
+            _ => InvalidRefreshToken("The refresh token's session has ended; log in again."),
+        };
+    }
+
+    private static IResult InvalidRefreshToken(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Invalid refresh token");
 
     private static async Task<Ok<MessageResponse>> LogoutAsync(HttpContext context, IGrainFactory grains)
     {
         var token = RequireToken(context);
-        await grains.GetGrain<IUserTokensGrain>(token.UserId).RevokeAsync(token.TokenId);
+        var user = grains.GetGrain<IUserTokensGrain>(token.UserId);
+        if (token.SessionId is { } sessionId)
+        {
+            await user.RevokeSessionAsync(sessionId);
+            return TypedResults.Ok(new MessageResponse("Logged out: this session's access and refresh tokens are revoked."));
+        }
+
+        await user.RevokeAsync(token.TokenId);
         return TypedResults.Ok(new MessageResponse("Logged out: this token has been revoked."));
     }
 
@@ -114,7 +168,7 @@ public static class AuthEndpoints
     }
 
     // The revocation check sets the feature for every token it accepts, and these endpoints require authorization.
-    private static IRevocableTokenFeature RequireToken(HttpContext context) =>
+    internal static IRevocableTokenFeature RequireToken(HttpContext context) =>
         context.Features.Get<IRevocableTokenFeature>()
         ?? throw new InvalidOperationException("The request was authorized without passing the revocation check.");
 }
@@ -124,8 +178,8 @@ public sealed record LoginRequest(
     [property: JsonPropertyName("username")] string? Username,
     [property: JsonPropertyName("password")] string? Password);
 
-/// <summary>Response of a successful login.</summary>
-public sealed record LoginResponse([property: JsonPropertyName("access_token")] string AccessToken);
+/// <summary>Body of <c>POST /auth/refresh</c>.</summary>
+public sealed record RefreshTokenRequest([property: JsonPropertyName("refresh_token")] string? RefreshToken);
 
 /// <summary>Response that carries only a message.</summary>
 public sealed record MessageResponse([property: JsonPropertyName("message")] string Message);
