@@ -6,10 +6,6 @@ public sealed class SessionTests(ClusterFixture fixture)
 {
     private ManualTimeProvider Clock => fixture.Clock;
 
-    /// <summary>Returns an access token registered without a session, as <c>RegisterAsync</c> takes it.</summary>
-    private IssuedToken PlainToken(string jti) =>
-        new(jti, Clock.GetUtcNow(), Clock.GetUtcNow() + TestSessions.AccessLifetime);
-
     [Fact]
     public async Task StartSession_RegistersAccessAndRefreshTokens()
     {
@@ -239,7 +235,7 @@ public sealed class SessionTests(ClusterFixture fixture)
         var user = fixture.User("revoke-session");
         await user.StartSessionAsync(TestSessions.New(Clock, "s1"));
         await user.StartSessionAsync(TestSessions.New(Clock, "s2"));
-        await user.RegisterAsync(PlainToken("plain"));
+        await user.RegisterAsync(TestSessions.PlainToken(Clock, "plain"));
         await user.RefreshAsync(new RefreshRequest("s1", "s1-refresh", TestSessions.Pair(Clock, "r1")));
 
         var revoked = await user.RevokeSessionAsync("s1");
@@ -272,7 +268,7 @@ public sealed class SessionTests(ClusterFixture fixture)
         var user = fixture.User(UserId);
         await user.StartSessionAsync(TestSessions.New(Clock, "s1"));
         await user.StartSessionAsync(TestSessions.New(Clock, "s2"));
-        await user.RegisterAsync(PlainToken("plain"));
+        await user.RegisterAsync(TestSessions.PlainToken(Clock, "plain"));
 
         var revoked = await user.RevokeAllAsync();
 

@@ -26,6 +26,13 @@ public static class TestSessions
             IpAddress);
     }
 
+    /// <summary>Returns an access token without a session, as <c>RegisterAsync</c> takes it.</summary>
+    public static IssuedToken PlainToken(TimeProvider clock, string jti)
+    {
+        var now = clock.GetUtcNow();
+        return new IssuedToken(jti, now, now + AccessLifetime);
+    }
+
     /// <summary>Returns a successor pair whose token ids start with <paramref name="name"/>.</summary>
     public static TokenPair Pair(TimeProvider clock, string name, TimeSpan? refreshLifetime = null)
     {
