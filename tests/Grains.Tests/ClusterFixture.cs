@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Orleans.TestingHost;
 
 namespace OrleansTokens.Grains.Tests;
@@ -5,7 +6,11 @@ namespace OrleansTokens.Grains.Tests;
 /// <summary>
 /// A two-silo test cluster whose silos share one SQLite file and one manual clock.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+/// <remarks>
+/// Each instance has its own file, service id and clock. A derived fixture changes grain options through
+/// <see cref="SiloProperties"/>.
+/// </remarks>
+public class ClusterFixture : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
 
@@ -15,11 +20,45 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string DatabasePath => _database.FilePath;
 
+    public string ServiceId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Cluster properties that <see cref="TestSiloConfigurator"/> reads, beyond the database path.</summary>
+    protected virtual IReadOnlyDictionary<string, string> SiloProperties { get; } = new Dictionary<string, string>();
+
     public IUserTokensGrain User(string userId) => Cluster.GrainFactory.GetGrain<IUserTokensGrain>(userId);
+
+    /// <summary>Deactivates every idle grain in the cluster, so the next call activates it from storage.</summary>
+    public Task DeactivateAllAsync() =>
+        Cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+    /// <summary>Returns the stored version of the user's row, or null when there is no row.</summary>
+    public long? ReadStoredVersion(string userId)
+    {
+        using var connection = OpenReadOnly();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM grain_state WHERE service_id = $service AND grain_id = $grain;";
+        command.Parameters.AddWithValue("$service", ServiceId);
+        command.Parameters.AddWithValue("$grain", GrainIdOf(userId));
+        return command.ExecuteScalar() is long version ? version : null;
+    }
+
+    /// <summary>Returns the stored JSON of the user's row, or null when there is no row.</summary>
+    public string? ReadStoredPayload(string userId)
+    {
+        using var connection = OpenReadOnly();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM grain_state WHERE service_id = $service AND grain_id = $grain;";
+        command.Parameters.AddWithValue("$service", ServiceId);
+        command.Parameters.AddWithValue("$grain", GrainIdOf(userId));
+        return command.ExecuteScalar() is byte[] payload ? System.Text.Encoding.UTF8.GetString(payload) : null;
+    }
+
+    /// <summary>Returns the grain id that the storage provider writes in the row of the user.</summary>
+    public string GrainIdOf(string userId) => User(userId).GetGrainId().ToString();
 
     public async Task InitializeAsync()
     {
-        Cluster = BuildCluster(_database.FilePath, serviceId: Guid.NewGuid().ToString("N"));
+        Cluster = BuildCluster(_database.FilePath, ServiceId, SiloProperties);
         await Cluster.DeployAsync();
     }
 
@@ -34,13 +73,26 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// Builds, without starting, a two-silo cluster on <paramref name="databasePath"/>. Clusters with the
     /// same service id read each other's stored state.
     /// </summary>
-    public static TestCluster BuildCluster(string databasePath, string serviceId)
+    public static TestCluster BuildCluster(
+        string databasePath, string serviceId, IReadOnlyDictionary<string, string>? properties = null)
     {
         var builder = new TestClusterBuilder(2);
         builder.Options.ServiceId = serviceId;
         builder.Properties[TestSiloConfigurator.DatabasePathKey] = databasePath;
+        foreach (var (key, value) in properties ?? new Dictionary<string, string>())
+        {
+            builder.Properties[key] = value;
+        }
+
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         return builder.Build();
+    }
+
+    private SqliteConnection OpenReadOnly()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return connection;
     }
 }
 

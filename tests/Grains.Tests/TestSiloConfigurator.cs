@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -16,6 +17,21 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
 {
     /// <summary>Cluster property with the SQLite file of the cluster.</summary>
     public const string DatabasePathKey = "OrleansTokensTests:DatabasePath";
+
+    /// <summary>Optional cluster property that replaces <see cref="MaxSessionsPerUser"/>, as an integer.</summary>
+    public const string MaxSessionsPerUserKey = "OrleansTokensTests:MaxSessionsPerUser";
+
+    /// <summary>
+    /// Optional cluster property that replaces <see cref="RefreshReuseGracePeriod"/>, as a time span such as
+    /// <c>00:00:05</c>.
+    /// </summary>
+    public const string RefreshReuseGracePeriodKey = "OrleansTokensTests:RefreshReuseGracePeriod";
+
+    /// <summary>
+    /// Optional cluster property that sets <see cref="UserTokensOptions.PruneInterval"/>, as a time span. The prune
+    /// timer runs on real time, not on the manual clock.
+    /// </summary>
+    public const string PruneIntervalKey = "OrleansTokensTests:PruneInterval";
 
     /// <summary>Clock skew of the test silos: how long after expiry a token still counts as active.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
@@ -38,6 +54,13 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             ?? throw new InvalidOperationException(
                 $"The test cluster has no {DatabasePathKey} property. Set it in TestClusterBuilder.Properties.");
 
+        var configuration = siloBuilder.Configuration;
+        var maxSessionsPerUser = configuration[MaxSessionsPerUserKey] is { } maxText
+            ? int.Parse(maxText, CultureInfo.InvariantCulture)
+            : MaxSessionsPerUser;
+        var gracePeriod = ReadTimeSpan(configuration, RefreshReuseGracePeriodKey) ?? RefreshReuseGracePeriod;
+        var pruneInterval = ReadTimeSpan(configuration, PruneIntervalKey);
+
         siloBuilder.AddSqliteGrainStorage(UserTokensGrain.StorageName, options =>
         {
             options.DatabasePath = databasePath;
@@ -46,9 +69,16 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         siloBuilder.Services.Configure<UserTokensOptions>(options =>
         {
             options.ClockSkew = ClockSkew;
-            options.MaxSessionsPerUser = MaxSessionsPerUser;
-            options.RefreshReuseGracePeriod = RefreshReuseGracePeriod;
+            options.MaxSessionsPerUser = maxSessionsPerUser;
+            options.RefreshReuseGracePeriod = gracePeriod;
+            if (pruneInterval is { } interval)
+            {
+                options.PruneInterval = interval;
+            }
         });
         siloBuilder.Services.AddSingleton<TimeProvider>(ClockFor(databasePath));
     }
+
+    private static TimeSpan? ReadTimeSpan(IConfiguration configuration, string key) =>
+        configuration[key] is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : null;
 }
