@@ -42,11 +42,13 @@ public sealed partial class UserTokensGrain(
     public async Task RegisterAsync(IssuedToken token)
     {
         ThrowIfInvalid(token, nameof(token));
-        var lifetime = new TokenLifetime(token.IssuedAt, token.ExpiresAt);
-        if (state.State.Tokens.TryGetValue(token.Jti, out var existing) && existing == lifetime)
+        // Registering an id again changes nothing, not even a session it was issued in.
+        if (state.State.Tokens.ContainsKey(token.Jti))
         {
             return;
         }
+
+        var lifetime = new TokenLifetime(token.IssuedAt, token.ExpiresAt);
 
         var evicted = await UpdateAsync(tokens =>
         {
@@ -171,7 +173,9 @@ public sealed partial class UserTokensGrain(
     public async Task<bool> RevokeSessionAsync(string sessionId)
     {
         ThrowIfInvalidId(sessionId, "sid", TokenLimits.MaxSessionIdLength);
-        if (!state.State.Sessions.ContainsKey(sessionId))
+        // An ended session can still have live access tokens, so those count too.
+        if (!state.State.Sessions.ContainsKey(sessionId)
+            && !state.State.Tokens.Values.Any(lifetime => lifetime.SessionId == sessionId))
         {
             return false;
         }

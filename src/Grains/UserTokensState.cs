@@ -25,23 +25,22 @@ public sealed class UserTokensState
         Sessions = new Dictionary<string, SessionRecord>(Sessions, StringComparer.Ordinal),
     };
 
-    /// <summary>Removes a session and the access tokens issued in it; returns whether it existed.</summary>
+    /// <summary>
+    /// Removes a session and the access tokens issued in it; returns whether there was either. Access tokens
+    /// can outlive the session record, which ends when its refresh token expires.
+    /// </summary>
     public bool RemoveSession(string sessionId)
     {
-        if (!Sessions.Remove(sessionId))
-        {
-            return false;
-        }
-
+        var removed = Sessions.Remove(sessionId);
         foreach (var (jti, lifetime) in Tokens.ToArray())
         {
             if (lifetime.SessionId == sessionId)
             {
-                Tokens.Remove(jti);
+                removed |= Tokens.Remove(jti);
             }
         }
 
-        return true;
+        return removed;
     }
 }
 

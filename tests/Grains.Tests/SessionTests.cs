@@ -36,6 +36,35 @@ public sealed class SessionTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Register_OfSessionTokenKeepsItInTheSession()
+    {
+        var user = fixture.User("session-reregister");
+        var session = TestSessions.New(Clock, "reregister");
+        await user.StartSessionAsync(session);
+
+        await user.RegisterAsync(session.Access);
+        await user.RevokeSessionAsync("reregister");
+
+        Assert.False(await user.IsActiveAsync(session.Access.Jti));
+    }
+
+    [Fact]
+    public async Task RevokeSession_AfterRefreshExpiryRevokesLiveAccessToken()
+    {
+        var user = fixture.User("session-ended");
+
+        // The refresh token lives one minute; the access token lives fifteen.
+        var session = TestSessions.New(Clock, "ended", refreshLifetime: TimeSpan.FromMinutes(1));
+        await user.StartSessionAsync(session);
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        await user.RegisterAsync(TestSessions.PlainToken(Clock, "ended-write-trigger"));
+
+        Assert.True(await user.IsActiveAsync(session.Access.Jti));
+        Assert.True(await user.RevokeSessionAsync("ended"));
+        Assert.False(await user.IsActiveAsync(session.Access.Jti));
+    }
+
+    [Fact]
     public async Task StartSession_DuplicateIdThrows()
     {
         var user = fixture.User("session-duplicate");
