@@ -10,7 +10,7 @@ namespace OrleansTokens.Grains;
 /// </summary>
 /// <remarks>
 /// Writes run one at a time, as Orleans schedules a non-reentrant grain. The read-only methods interleave with
-/// each other but never with a write, so a check never sees a change that is not yet durable.
+/// each other but never with a write, so a check never reads a change that is not yet durable.
 /// </remarks>
 public sealed partial class UserTokensGrain(
     [PersistentState(UserTokensGrain.StateName, UserTokensGrain.StorageName)]
@@ -19,7 +19,7 @@ public sealed partial class UserTokensGrain(
     IOptions<UserTokensOptions> options,
     ILogger<UserTokensGrain> logger) : Grain, IUserTokensGrain
 {
-    /// <summary>Name of the grain storage provider that holds user-token state.</summary>
+    /// <summary>Name of the grain storage provider that stores user-token state.</summary>
     public const string StorageName = "tokens";
 
     /// <summary>Name of the state within the grain, stored as the grain type by the storage provider.</summary>

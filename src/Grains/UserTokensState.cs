@@ -57,7 +57,7 @@ public sealed record TokenLifetime(
 /// <param name="ExpiresAt">Expiry of the current refresh token; the session ends with it.</param>
 /// <param name="LastRotation">
 /// The most recent refresh, kept for the grace period so that a repeat of the redeemed token gets the same
-/// successor. It holds the successor tokens' text, which is why it is dropped once the period is over.
+/// successor. It contains the successor tokens' text, which is why it is dropped once the period is over.
 /// </param>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.SessionRecord")]
 public sealed record SessionRecord(
