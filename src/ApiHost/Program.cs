@@ -17,7 +17,7 @@ try
     builder.AddOrleans();
     builder.AddTokenAuthentication();
     builder.Services.AddProblemDetails();
-    builder.Services.AddOpenApi();
+    builder.Services.AddApiDocument();
     builder.Services.AddHealthChecks()
         .AddCheck<RevocationStoreHealthCheck>("revocation-store", tags: ["ready"]);
     app = builder.Build();

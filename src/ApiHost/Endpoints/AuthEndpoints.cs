@@ -22,6 +22,7 @@ public static class AuthEndpoints
         var auth = app.MapGroup("/auth").WithTags("Authentication");
 
         auth.MapPost("/login", LoginAsync)
+            .WithMetadata(new JsonRequestBodyMetadata(typeof(LoginRequest)))
             .Produces<TokenResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -30,6 +31,7 @@ public static class AuthEndpoints
             .AllowAnonymous();
 
         auth.MapPost("/refresh", RefreshAsync)
+            .WithMetadata(new JsonRequestBodyMetadata(typeof(RefreshTokenRequest)))
             .Produces<TokenResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
