@@ -60,18 +60,18 @@ public sealed class SessionTests(LifecycleApiFixture fixture)
     [Fact]
     public async Task Sessions_DeleteRevokesOnlyThatSession()
     {
-        var kept = await Client.LoginPairAsync("sessions-delete");
+        var untouched = await Client.LoginPairAsync("sessions-delete");
         var deleted = await Client.LoginPairAsync("sessions-delete");
         var deletedId = TestTokens.ReadSessionId(deleted.AccessToken);
 
         using var response = await Client.SendWithBearerAsync(
-            HttpMethod.Delete, $"/auth/sessions/{deletedId}", kept.AccessToken);
+            HttpMethod.Delete, $"/auth/sessions/{deletedId}", untouched.AccessToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, await Client.GetProtectedStatusAsync(deleted.AccessToken));
         Assert.Equal(HttpStatusCode.Unauthorized, await Client.GetRefreshStatusAsync(deleted.RefreshToken));
-        Assert.Equal(HttpStatusCode.OK, await Client.GetProtectedStatusAsync(kept.AccessToken));
-        Assert.Equal(HttpStatusCode.OK, await Client.GetRefreshStatusAsync(kept.RefreshToken));
+        Assert.Equal(HttpStatusCode.OK, await Client.GetProtectedStatusAsync(untouched.AccessToken));
+        Assert.Equal(HttpStatusCode.OK, await Client.GetRefreshStatusAsync(untouched.RefreshToken));
     }
 
     [Fact]
