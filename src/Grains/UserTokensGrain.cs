@@ -122,8 +122,10 @@ public sealed partial class UserTokensGrain(
 
         var evicted = await UpdateAsync(tokens =>
         {
+            // The grain's clock, not the token's whole-second iat, so that sessions started within one second
+            // keep their order and the session limit revokes the oldest one, never the one just started.
             tokens.Sessions[session.SessionId] = new SessionRecord(
-                session.Access.IssuedAt,
+                Now,
                 LastRefreshedAt: null,
                 session.Refresh.ExpiresAt,
                 session.Refresh.Jti,

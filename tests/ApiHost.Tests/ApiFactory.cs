@@ -48,11 +48,26 @@ public sealed class ApiFactory(string environment, IReadOnlyDictionary<string, s
         };
         foreach (var userName in userNames)
         {
-            settings[$"Users:{userName}:PasswordHash"] = PasswordHash.Value;
+            AddUser(settings, userName);
         }
 
         return settings;
     }
+
+    /// <summary>Adds a user with the password <see cref="Password"/> and the given roles to the settings.</summary>
+    public static void AddUser(IDictionary<string, string> settings, string userName, params string[] roles)
+    {
+        settings[$"Users:{userName}:PasswordHash"] = PasswordHash.Value;
+        for (var i = 0; i < roles.Length; i++)
+        {
+            settings[$"Users:{userName}:Roles:{i}"] = roles[i];
+        }
+    }
+
+    /// <summary>Adds an OAuth client of the revocation and introspection endpoints to the settings.</summary>
+    public static void AddOAuthClient(IDictionary<string, string> settings, string clientId, string secret) =>
+        settings[$"OAuth:Clients:{clientId}:SecretSha256"] =
+            Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>Returns a random base64 HMAC-SHA256 key of 256 bits.</summary>
     public static string NewSigningKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -18,6 +18,10 @@ public static class TestTokens
         return (parsed.Subject, parsed.Id);
     }
 
+    /// <summary>Returns the <c>sid</c> claim of a token issued by the API.</summary>
+    public static string ReadSessionId(string token) =>
+        new JsonWebToken(token).GetPayloadValue<string>(JwtRegisteredClaimNames.Sid);
+
     /// <summary>
     /// Returns the claims of a token that the API would accept, valid for 10 minutes from now. A claim set
     /// to <see langword="null"/> is left out.
@@ -46,6 +50,21 @@ public static class TestTokens
         var payload = JsonSerializer.Serialize(claims.Where(claim => claim.Value is not null)
             .ToDictionary(claim => claim.Key, claim => claim.Value));
         return Handler.CreateToken(payload, new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
+    }
+
+    /// <summary>
+    /// Signs a copy of the claims of <paramref name="token"/> with the base64 key in <paramref name="signingKey"/>,
+    /// keeping the header <c>typ</c>.
+    /// </summary>
+    public static string Resign(string token, string signingKey)
+    {
+        var parsed = new JsonWebToken(token);
+        var key = new SymmetricSecurityKey(Convert.FromBase64String(signingKey));
+        var payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parsed.EncodedPayload));
+        return Handler.CreateToken(
+            payload,
+            new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            new Dictionary<string, object> { [JwtHeaderParameterNames.Typ] = parsed.Typ });
     }
 
     /// <summary>
