@@ -167,7 +167,14 @@ cat <<EOF
 Press Ctrl+C to stop.
 EOF
 
-# Runs until interrupted; a process that exits (or is killed) is reported but does not stop the others.
+# Runs until interrupted. A process that exits (or is killed) is reported once and does not stop the others.
+declare -A reported=()
 while true; do
     sleep 2
+    while read -r name pid; do
+        if [ -z "${reported[$name]:-}" ] && ! kill -0 "$pid" 2>/dev/null; then
+            reported[$name]=1
+            log "$name (pid $pid) has exited; see $state_dir/logs/$name.log"
+        fi
+    done <"$pids_file"
 done

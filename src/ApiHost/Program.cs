@@ -17,6 +17,7 @@ try
     builder.AddOrleans();
     builder.AddTokenAuthentication();
     builder.Services.AddProblemDetails();
+    builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
     builder.Services.AddApiDocument();
     builder.Services.AddHealthChecks()
         .AddCheck<RevocationStoreHealthCheck>("revocation-store", tags: ["ready"]);
@@ -53,7 +54,7 @@ catch (OptionsValidationException exception)
 
     return 1;
 }
-catch (IOException exception) when (exception.InnerException is System.Net.Sockets.SocketException)
+catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
     Console.Error.WriteLine(
         $"Could not listen for HTTP: {exception.Message} Choose another address with --urls or ASPNETCORE_URLS.");

@@ -18,7 +18,7 @@ public sealed partial class RevocationStoreExceptionHandler(
     public async ValueTask<bool> TryHandleAsync(
         HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var clusterFailure = exception is OrleansException or TimeoutException || !readiness.IsReady;
+        var clusterFailure = !readiness.IsReady || IsClusterFailure(exception);
         if (!clusterFailure || httpContext.Response.HasStarted)
         {
             return false;
@@ -30,6 +30,19 @@ public sealed partial class RevocationStoreExceptionHandler(
             options.Value.RetryAfter,
             "The revocation store could not complete the request, and nothing was changed or acknowledged.");
         return true;
+    }
+
+    // Orleans' own exceptions, serialization errors among them, and time-outs mean the cluster or its storage
+    // failed; anything else is a bug in the endpoint and stays a 500.
+    private static bool IsClusterFailure(Exception exception)
+    {
+        if (exception is OrleansException or TimeoutException)
+        {
+            return true;
+        }
+
+        var ns = exception.GetType().Namespace ?? "";
+        return ns == "Orleans" || ns.StartsWith("Orleans.", StringComparison.Ordinal);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error,

@@ -42,16 +42,21 @@ public sealed partial class UserTokensGrain
                 LogConflictRetry(logger, exception, UserId);
                 await state.ReadStateAsync();
             }
+            catch (InconsistentStateException exception)
+            {
+                // A second conflict in a row: let a fresh activation start over from storage.
+                state.State = previous;
+                LogWriteFailed(logger, exception, UserId);
+                DeactivateOnIdle();
+                throw;
+            }
             catch (Exception exception)
             {
                 state.State = previous;
                 LogWriteFailed(logger, exception, UserId);
-                if (exception is InconsistentStateException)
-                {
-                    DeactivateOnIdle();
-                }
-
-                throw;
+                throw new TokenStoreException(
+                    $"Storing the token state of user '{UserId}' failed, so the change was not applied: "
+                    + $"{exception.GetType().Name}: {exception.Message}");
             }
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -152,7 +153,7 @@ public static class OrleansTokensHostingExtensions
         switch (settings.Storage.Provider)
         {
             case StorageProviders.Sqlite:
-                var path = Path.GetFullPath(settings.Storage.SqlitePath, contentRootPath);
+                var path = CheckSqlitePath(settings.Storage.SqlitePath, contentRootPath);
                 silo.AddSqliteGrainStorage(UserTokensGrain.StorageName, options =>
                 {
                     options.DatabasePath = path;
@@ -176,6 +177,44 @@ public static class OrleansTokensHostingExtensions
                 throw new InvalidOperationException(
                     $"OrleansTokens:Cluster:Storage:Provider is '{settings.Storage.Provider}', which is not a known "
                     + $"provider. Set it to {StorageProviders.Sqlite} or {StorageProviders.PostgreSql}.");
+        }
+    }
+
+    /// <summary>
+    /// Opens the SQLite file once at configuration time, so that an unusable path stops the process with a
+    /// message that names the setting, rather than failing later inside the silo's start-up.
+    /// </summary>
+    private static string CheckSqlitePath(string configuredPath, string contentRootPath)
+    {
+        const string Setting = "OrleansTokens:Cluster:Storage:SqlitePath";
+        string? path = null;
+        try
+        {
+            path = Path.GetFullPath(configuredPath, contentRootPath);
+            var folder = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = false,
+            }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA schema_version;";
+            command.ExecuteScalar();
+            return path;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException
+            or SqliteException or ArgumentException or NotSupportedException)
+        {
+            throw new InvalidOperationException(
+                $"{Setting} is '{configuredPath}' ({path ?? "not a valid path"}), which cannot be used as a SQLite "
+                + $"database: {exception.Message} Set it to a writable file path such as data/orleanstokens.db.");
         }
     }
 

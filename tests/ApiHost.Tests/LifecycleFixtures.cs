@@ -58,6 +58,7 @@ public sealed class LifecycleApiFixture() : ConfiguredApiFixture(UserNames, new 
         "sessions-intruder", "admin-target", "admin-list", "admin-revoke-one", "admin-revoke-all",
         "plain-user", "introspect-access", "introspect-refresh", "introspect-revoked", "introspect-rotated",
         "introspect-unregistered", "revoke-access", "revoke-refresh", "revoke-post", "revoke-expired",
+        "team/slash-user", "both-auth-methods", "bad-charset",
     ];
 }
 

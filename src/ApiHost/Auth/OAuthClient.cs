@@ -29,6 +29,12 @@ public sealed partial class OAuthClientAuthenticator(
     IOptionsMonitor<Dictionary<string, OAuthClient>> clients,
     ILogger<OAuthClientAuthenticator> logger)
 {
+    /// <summary>Returns whether the request carries client credentials both in a Basic header and in the form.</summary>
+    public static bool UsesSeveralMethods(HttpRequest request, IFormCollection form) =>
+        AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
+        && string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+        && (form.ContainsKey("client_id") || form.ContainsKey("client_secret"));
+
     /// <summary>Returns the authenticated client id, or null.</summary>
     public string? Authenticate(HttpRequest request, IFormCollection form)
     {

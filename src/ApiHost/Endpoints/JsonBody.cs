@@ -29,5 +29,11 @@ internal static class JsonBody
         {
             return (null, ProblemResults.BadRequest($"The request body is not valid JSON of the form {example}."));
         }
+        catch (InvalidOperationException exception) when (exception.InnerException is ArgumentException)
+        {
+            // The content type names a charset that .NET has no encoding for.
+            return (null, ProblemResults.BadRequest(
+                $"The content type '{request.ContentType}' names an unknown charset; send UTF-8 JSON: {example}"));
+        }
     }
 }

@@ -84,7 +84,24 @@ public static class OAuthEndpoints
                 "Send the request as application/x-www-form-urlencoded with a 'token' field."));
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException exception)
+        {
+            return (null, OAuthError(StatusCodes.Status400BadRequest, "invalid_request",
+                $"The form is too large: {exception.Message}"));
+        }
+
+        // RFC 6749 section 2.3 allows one authentication method per request.
+        if (OAuthClientAuthenticator.UsesSeveralMethods(context.Request, form))
+        {
+            return (null, OAuthError(StatusCodes.Status400BadRequest, "invalid_request",
+                "Send the client credentials either in the Authorization header or as form fields, not both."));
+        }
+
         if (clients.Authenticate(context.Request, form) is null)
         {
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"orleans-tokens\"";

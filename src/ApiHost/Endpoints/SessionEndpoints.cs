@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
 using OrleansTokens.ApiHost.Auth;
 using OrleansTokens.AspNetCore;
 
@@ -46,8 +47,9 @@ public static class SessionEndpoints
         return await RevokeSessionAsync(grains, token.UserId, sessionId);
     }
 
-    private static async Task<IResult> ListUserAsync(string userId, IGrainFactory grains)
+    private static async Task<IResult> ListUserAsync(HttpContext context, IGrainFactory grains)
     {
+        var userId = RawUserId(context);
         if (ValidateUserId(userId) is { } error)
         {
             return error;
@@ -57,11 +59,15 @@ public static class SessionEndpoints
         return TypedResults.Ok(sessions.Select(s => SessionResponse.From(s, currentSessionId: null)).ToList());
     }
 
-    private static async Task<IResult> RevokeUserSessionAsync(string userId, string sessionId, IGrainFactory grains) =>
-        ValidateUserId(userId) ?? await RevokeSessionAsync(grains, userId, sessionId);
-
-    private static async Task<IResult> RevokeUserTokensAsync(string userId, IGrainFactory grains)
+    private static async Task<IResult> RevokeUserSessionAsync(string sessionId, HttpContext context, IGrainFactory grains)
     {
+        var userId = RawUserId(context);
+        return ValidateUserId(userId) ?? await RevokeSessionAsync(grains, userId, sessionId);
+    }
+
+    private static async Task<IResult> RevokeUserTokensAsync(HttpContext context, IGrainFactory grains)
+    {
+        var userId = RawUserId(context);
         if (ValidateUserId(userId) is { } error)
         {
             return error;
@@ -85,6 +91,21 @@ public static class SessionEndpoints
                 $"User '{userId}' has no active session '{sessionId}'.",
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Session not found");
+    }
+
+    /// <summary>
+    /// Returns the <c>{userId}</c> path segment decoded in full. Routing leaves <c>%2F</c> encoded in route values,
+    /// so a user id that contains a slash would otherwise name another grain.
+    /// </summary>
+    private static string RawUserId(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var target = string.IsNullOrEmpty(raw) ? context.Request.Path.ToUriComponent() : raw;
+        var path = target.Split('?', 2)[0];
+        var segments = path.Split('/');
+
+        // The path is /admin/users/{userId}/..., so the user id is the fourth segment after the leading empty one.
+        return segments.Length > 3 ? Uri.UnescapeDataString(segments[3]) : "";
     }
 
     private static IResult? ValidateUserId(string userId) =>
