@@ -28,6 +28,8 @@ public sealed class FailoverClusterFixture() : LocalClusterFixture(500);
 
 public sealed class StorageClusterFixture() : LocalClusterFixture(600);
 
+public sealed class DatabaseOutageClusterFixture() : LocalClusterFixture(900);
+
 public sealed class RefreshClusterFixture() : LocalClusterFixture(700);
 
 /// <summary>The cluster tests share ports and both cores, so they run one class at a time.</summary>

@@ -110,6 +110,44 @@ public sealed class LocalCluster : IAsyncDisposable
         process.WaitForExit();
     }
 
+    /// <summary>Kills the PostgreSQL server with SIGKILL, as a crash would.</summary>
+    public void KillPostgreSql()
+    {
+        var pid = int.Parse(
+            File.ReadLines(Path.Combine(StateDirectory, "pgdata", "postmaster.pid")).First(),
+            System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Process.GetProcessById(pid);
+        process.Kill();
+        process.WaitForExit();
+    }
+
+    /// <summary>Starts the PostgreSQL server again on its data folder and port, as the postgres user.</summary>
+    public async Task StartPostgreSqlAsync()
+    {
+        var binFolder = Directory.GetDirectories("/usr/lib/postgresql")
+            .OrderBy(folder => int.Parse(Path.GetFileName(folder), System.Globalization.CultureInfo.InvariantCulture))
+            .Last();
+        var dataFolder = Path.Combine(StateDirectory, "pgdata");
+        var port = (55432 + PortOffset).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var startInfo = new ProcessStartInfo("runuser")
+        {
+            ArgumentList =
+            {
+                "-u", "postgres", "--", Path.Combine(binFolder, "bin", "pg_ctl"), "-D", dataFolder, "-w",
+                "-l", Path.Combine(dataFolder, "postgresql.log"),
+                "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {dataFolder}", "start",
+            },
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(startInfo)!;
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_ctl start exited with {process.ExitCode}.");
+        }
+    }
+
     public string Output
     {
         get
