@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace OrleansTokens.ApiHost;
 
 /// <summary>
-/// Answers a request that Kestrel or the framework rejected while an endpoint read it (a body over the size
+/// Responds to a request that Kestrel or the framework rejected while an endpoint read it (a body over the size
 /// limit, a malformed body) with that exception's status code and a problem body, instead of a 500.
 /// </summary>
 public sealed partial class BadRequestExceptionHandler(

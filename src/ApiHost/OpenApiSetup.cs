@@ -7,8 +7,8 @@ namespace OrleansTokens.ApiHost;
 /// Declares the JSON body type of an endpoint that reads its body by hand, for the OpenAPI document only.
 /// </summary>
 /// <remarks>
-/// <c>Accepts&lt;T&gt;()</c> would also make routing answer 415 to other content types, but the login and
-/// refresh endpoints answer 400 with a problem that shows the expected body instead.
+/// <c>Accepts&lt;T&gt;()</c> would also make routing return 415 for other content types, but the login and
+/// refresh endpoints return 400 with a problem that shows the expected body instead.
 /// </remarks>
 public sealed record JsonRequestBodyMetadata(Type BodyType);
 

@@ -57,8 +57,8 @@ public sealed class SqliteExpiredStateStore(string databasePath, string serviceI
 /// </summary>
 /// <remarks>
 /// A value that is not a timestamp makes the statement fail, so nothing is deleted on data it cannot read.
-/// NOTE: each sweep reads every user-token row; at millions of users an expiry column maintained by a trigger,
-/// with an index, would make it proportional to the expired rows instead.
+/// NOTE: each sweep reads every user-token row. At millions of users, an expiry column kept by a trigger and
+/// indexed would make a sweep proportional to the expired rows instead.
 /// </remarks>
 public sealed class PostgreSqlExpiredStateStore(string connectionString, string serviceId) : IExpiredStateStore
 {

@@ -30,7 +30,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageClusterFixture fixture)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await hostA.LogoutAsync(toRevoke));
 
-        // A logout that answered 503 was not applied: the grain kept its durable state.
+        // A logout that returned 503 was not applied, so the grain kept its durable state.
         Assert.Equal(HttpStatusCode.OK, await hostA.GetProtectedAsync(toRevoke));
 
         await _cluster.StartPostgreSqlAsync();
