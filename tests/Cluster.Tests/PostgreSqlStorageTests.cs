@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Configuration;
@@ -21,6 +22,7 @@ public sealed class PostgreSqlStorageTests(StorageClusterFixture fixture)
 {
     private const string DeletingStorage = "deleting";
     private const string ClearingStorage = "clearing";
+
 
     private readonly string _connectionString = new NpgsqlConnectionStringBuilder(fixture.Cluster.ConnectionString)
     {
@@ -200,6 +202,28 @@ public sealed class PostgreSqlStorageTests(StorageClusterFixture fixture)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT version FROM orleans_tokens_schema", connection);
         Assert.Equal(PostgreSqlSchema.Version, (int)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Sweep_DeletesOnlyRowsWhoseTokensAllExpired()
+    {
+        var storage = Storage(DeletingStorage);
+        var expired = NewGrainId();
+        var live = NewGrainId();
+        var expiredState = new UserTokensState();
+        expiredState.Tokens["old"] = new TokenLifetime(
+            DateTimeOffset.UtcNow.AddHours(-2), DateTimeOffset.UtcNow.AddHours(-1));
+        await storage.WriteStateAsync(
+            UserTokensGrain.StateName, expired, new GrainState<UserTokensState>(expiredState));
+        await storage.WriteStateAsync(UserTokensGrain.StateName, live, NewState("current"));
+        var serviceId = _silo!.Services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
+        var sweeper = new PostgreSqlExpiredStateStore(_connectionString, serviceId);
+
+        var deleted = await sweeper.DeleteExpiredAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal(0L, await CountRowsAsync(expired));
+        Assert.Equal(1L, await CountRowsAsync(live));
     }
 
     private static async Task<int> RunMigrateAsync(string connectionString)
