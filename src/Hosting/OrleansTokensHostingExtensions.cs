@@ -133,6 +133,8 @@ public static class OrleansTokensHostingExtensions
                 {
                     options.DefunctSiloExpiration = settings.Clustering.DefunctSiloExpiration;
                     options.DefunctSiloCleanupPeriod = settings.Clustering.DefunctSiloCleanupPeriod;
+                    options.ProbeTimeout = settings.Clustering.ProbeTimeout;
+                    options.NumMissedProbesLimit = settings.Clustering.MissedProbesLimit;
                 });
                 return;
             default:

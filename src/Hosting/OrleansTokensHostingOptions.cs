@@ -63,6 +63,16 @@ public sealed class ClusteringSettings
     public TimeSpan DefunctSiloCleanupPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How long a silo waits for another silo to answer a liveness probe. With
+    /// <see cref="MissedProbesLimit"/> it sets how soon a crashed silo is declared dead and its users' grains
+    /// move elsewhere: about their product. Default: 2 seconds (Orleans: 5).
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Missed probes after which a silo suspects another of being dead. Default: 3, as in Orleans.</summary>
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>
     /// How often a client re-reads the gateway list, so that it finds new silos. Default: 10 seconds.
     /// </summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
