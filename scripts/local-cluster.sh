@@ -8,7 +8,7 @@ usage() {
     cat <<'USAGE'
 Usage: scripts/local-cluster.sh [--port-offset N] [--state-dir DIR] [--no-build]
 
-  --port-offset N  add N to every port (default 0): PostgreSQL 55432, silos 11111/11112 with
+  --port-offset N  add N to every port (default 0): PostgreSQL 15432, silos 11111/11112 with
                    gateways 30000/30001 and health 8091/8092, API hosts 5001/5002
   --state-dir DIR  PostgreSQL data, logs and process ids (default /var/tmp/orleans-tokens-cluster);
                    data kept there survives a restart of the cluster
@@ -34,7 +34,8 @@ if ! [[ "$offset" =~ ^[0-9]+$ ]] || [ "$offset" -gt 9000 ]; then
     exit 2
 fi
 
-pg_port=$((55432 + offset))
+# Below the kernel's ephemeral range (32768 and up), so no outgoing connection can hold the port.
+pg_port=$((15432 + offset))
 silo_ports=($((11111 + offset)) $((11112 + offset)))
 gateway_ports=($((30000 + offset)) $((30001 + offset)))
 silo_http_ports=($((8091 + offset)) $((8092 + offset)))

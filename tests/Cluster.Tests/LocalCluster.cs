@@ -34,7 +34,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public Uri ApiB => new($"http://127.0.0.1:{5002 + PortOffset}");
 
     public string ConnectionString =>
-        $"Host=127.0.0.1;Port={55432 + PortOffset};Database=orleanstokens;Username=postgres;Pooling=false";
+        $"Host=127.0.0.1;Port={15432 + PortOffset};Database=orleanstokens;Username=postgres;Pooling=false";
 
     /// <summary>Starts the cluster and returns once both API hosts report ready.</summary>
     public async Task StartAsync()
@@ -128,7 +128,7 @@ public sealed class LocalCluster : IAsyncDisposable
             .OrderBy(folder => int.Parse(Path.GetFileName(folder), System.Globalization.CultureInfo.InvariantCulture))
             .Last();
         var dataFolder = Path.Combine(StateDirectory, "pgdata");
-        var port = (55432 + PortOffset).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var port = (15432 + PortOffset).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var startInfo = new ProcessStartInfo("runuser")
         {
             ArgumentList =
