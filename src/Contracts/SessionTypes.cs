@@ -52,6 +52,12 @@ public enum RefreshOutcome
 
     /// <summary>The session does not exist (revoked, expired or never started); nothing changed.</summary>
     Rejected = 3,
+
+    /// <summary>
+    /// The presented token was redeemed within the grace period, but the pair issued then is no longer held
+    /// (its grain was restarted since), so it cannot be sent again. Nothing changed.
+    /// </summary>
+    ReplayUnavailable = 4,
 }
 
 /// <summary>Result of <see cref="IUserTokensGrain.RefreshAsync"/>: the outcome, and the pair for the client.</summary>

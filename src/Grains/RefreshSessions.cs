@@ -11,11 +11,17 @@ namespace OrleansTokens.Grains;
 /// </remarks>
 internal static class RefreshSessions
 {
+    /// <param name="issuedSuccessors">
+    /// The successor pair of each session's last rotation, kept only in the grain's memory so that token text
+    /// never reaches storage. After a restart it is gone, and a repeat within the grace period is answered with
+    /// <see cref="RefreshOutcome.ReplayUnavailable"/>.
+    /// </param>
     public static RefreshResult Apply(
         UserTokensState state,
         RefreshRequest request,
         DateTimeOffset now,
-        TimeSpan gracePeriod,
+        UserTokensOptions options,
+        IReadOnlyDictionary<string, TokenPair> issuedSuccessors,
         Func<DateTimeOffset, bool> isExpired)
     {
         if (!state.Sessions.TryGetValue(request.SessionId, out var session) || isExpired(session.ExpiresAt))
@@ -31,21 +37,43 @@ internal static class RefreshSessions
                 LastRefreshedAt = now,
                 ExpiresAt = successor.Refresh.Token.ExpiresAt,
                 RefreshJti = successor.Refresh.Token.Jti,
-                LastRotation = new RefreshRotation(request.PresentedJti, now, successor),
+                LastRotation = new RefreshRotation(request.PresentedJti, now),
             };
             var access = successor.Access.Token;
             state.Tokens[access.Jti] = new TokenLifetime(access.IssuedAt, access.ExpiresAt, request.SessionId);
+            LimitAccessTokens(state, request.SessionId, options.MaxAccessTokensPerSession);
             return new RefreshResult(RefreshOutcome.Rotated, successor);
         }
 
         if (session.LastRotation is { } rotation
             && rotation.RedeemedJti == request.PresentedJti
-            && now - rotation.RedeemedAt < gracePeriod)
+            && now - rotation.RedeemedAt < options.RefreshReuseGracePeriod)
         {
-            return new RefreshResult(RefreshOutcome.Replayed, rotation.Successor);
+            return issuedSuccessors.TryGetValue(request.SessionId, out var pair)
+                ? new RefreshResult(RefreshOutcome.Replayed, pair)
+                : new RefreshResult(RefreshOutcome.ReplayUnavailable, null);
         }
 
         state.RemoveSession(request.SessionId);
         return new RefreshResult(RefreshOutcome.ReuseDetected, null);
+    }
+
+    /// <summary>
+    /// Keeps the newest access tokens of a session, so that a client refreshing in a loop cannot grow the
+    /// user's state without bound; the older ones are revoked.
+    /// </summary>
+    private static void LimitAccessTokens(UserTokensState state, string sessionId, int max)
+    {
+        var tokens = state.Tokens
+            .Where(pair => pair.Value.SessionId == sessionId)
+            .OrderByDescending(pair => pair.Value.IssuedAt)
+            .ThenByDescending(pair => pair.Key, StringComparer.Ordinal)
+            .Skip(max)
+            .Select(pair => pair.Key)
+            .ToList();
+        foreach (var jti in tokens)
+        {
+            state.Tokens.Remove(jti);
+        }
     }
 }

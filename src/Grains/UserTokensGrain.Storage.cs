@@ -107,6 +107,14 @@ public sealed partial class UserTokensGrain
             }
         }
 
+        foreach (var sessionId in _issuedSuccessors.Keys.ToArray())
+        {
+            if (tokens.Sessions.GetValueOrDefault(sessionId)?.LastRotation is null)
+            {
+                _issuedSuccessors.Remove(sessionId);
+            }
+        }
+
         return changed;
     }
 

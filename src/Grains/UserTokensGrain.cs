@@ -27,6 +27,10 @@ public sealed partial class UserTokensGrain(
 
     private readonly UserTokensOptions _options = options.Value;
 
+    // The pair issued by each session's last refresh, for repeats within the grace period. Memory only, so
+    // that no token text reaches storage; entries go when the grace period ends (see Prune).
+    private readonly Dictionary<string, TokenPair> _issuedSuccessors = new(StringComparer.Ordinal);
+
     private string UserId => this.GetPrimaryKeyString();
 
     private DateTimeOffset Now => timeProvider.GetUtcNow();
@@ -150,23 +154,26 @@ public sealed partial class UserTokensGrain(
         ThrowIfInvalid(request.Successor.Access.Token, nameof(request));
         ThrowIfInvalid(request.Successor.Refresh.Token, nameof(request));
 
-        // A repeat within the grace period, or an unknown session, changes nothing, so it needs no write.
-        var preview = RefreshSessions.Apply(state.State.Clone(), request, Now, _options.RefreshReuseGracePeriod, IsExpired);
-        if (preview.Outcome is RefreshOutcome.Replayed or RefreshOutcome.Rejected)
+        // Only a rotation or a detected reuse changes state; the other outcomes need no write.
+        var preview = RefreshSessions.Apply(
+            state.State.Clone(), request, Now, _options, _issuedSuccessors, IsExpired);
+        if (preview.Outcome is not (RefreshOutcome.Rotated or RefreshOutcome.ReuseDetected))
         {
             LogRefreshed(logger, UserId, request.SessionId, preview.Outcome);
             return preview;
         }
 
         var result = await UpdateAsync(tokens =>
-            RefreshSessions.Apply(tokens, request, Now, _options.RefreshReuseGracePeriod, IsExpired));
-        if (result.Outcome == RefreshOutcome.ReuseDetected)
+            RefreshSessions.Apply(tokens, request, Now, _options, _issuedSuccessors, IsExpired));
+        if (result is { Outcome: RefreshOutcome.Rotated, Tokens: { } successor })
         {
-            LogReuseDetected(logger, UserId, request.SessionId);
-        }
-        else
-        {
+            _issuedSuccessors[request.SessionId] = successor;
             LogRefreshed(logger, UserId, request.SessionId, result.Outcome);
+        }
+        else if (result.Outcome == RefreshOutcome.ReuseDetected)
+        {
+            _issuedSuccessors.Remove(request.SessionId);
+            LogReuseDetected(logger, UserId, request.SessionId);
         }
 
         return result;

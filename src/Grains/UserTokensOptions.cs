@@ -28,6 +28,12 @@ public sealed class UserTokensOptions
     /// </summary>
     public TimeSpan RefreshReuseGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Maximum number of live access tokens per session. Each refresh adds one, and the oldest beyond this number
+    /// are revoked, so a client that refreshes in a loop cannot grow its user's state without bound. Default: 10.
+    /// </summary>
+    public int MaxAccessTokensPerSession { get; set; } = 10;
+
     /// <summary>How often an active grain drops expired tokens and sessions from its state. Default: 5 minutes.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -56,8 +56,8 @@ public sealed record TokenLifetime(
 /// </summary>
 /// <param name="ExpiresAt">Expiry of the current refresh token; the session ends with it.</param>
 /// <param name="LastRotation">
-/// The most recent refresh, kept for the grace period so that a repeat of the redeemed token gets the same
-/// successor. It contains the successor tokens' text, which is why it is dropped once the period is over.
+/// The most recent refresh, kept for the grace period so that a repeat of the redeemed token is recognised.
+/// The successor tokens' text is never stored: the grain keeps it in memory only.
 /// </param>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.SessionRecord")]
 public sealed record SessionRecord(
@@ -69,9 +69,8 @@ public sealed record SessionRecord(
     [property: Id(5)] string? IpAddress,
     [property: Id(6)] RefreshRotation? LastRotation);
 
-/// <summary>A redeemed refresh token id, when it was redeemed, and the pair issued for it.</summary>
+/// <summary>A redeemed refresh token id and when it was redeemed.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.RefreshRotation")]
 public sealed record RefreshRotation(
     [property: Id(0)] string RedeemedJti,
-    [property: Id(1)] DateTimeOffset RedeemedAt,
-    [property: Id(2)] TokenPair Successor);
+    [property: Id(1)] DateTimeOffset RedeemedAt);

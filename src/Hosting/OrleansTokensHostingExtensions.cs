@@ -46,6 +46,8 @@ public static class OrleansTokensHostingExtensions
             .Bind(configuration.GetSection(UserTokensOptions.SectionName))
             .Validate(o => o.ClockSkew >= TimeSpan.Zero, "OrleansTokens:Grain:ClockSkew must not be negative.")
             .Validate(o => o.MaxSessionsPerUser >= 1, "OrleansTokens:Grain:MaxSessionsPerUser must be at least 1.")
+            .Validate(o => o.MaxAccessTokensPerSession >= 1,
+                "OrleansTokens:Grain:MaxAccessTokensPerSession must be at least 1.")
             .Validate(o => o.RefreshReuseGracePeriod >= TimeSpan.Zero,
                 "OrleansTokens:Grain:RefreshReuseGracePeriod must not be negative.")
             .Validate(o => o.PruneInterval > TimeSpan.Zero, "OrleansTokens:Grain:PruneInterval must be positive.")

@@ -42,6 +42,25 @@ public sealed class EdgeInputTests(LifecycleApiFixture fixture)
         Assert.Equal("invalid_request", (await response.ReadJsonAsync()).GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task Introspect_RepeatedClientId_IsInvalidRequest()
+    {
+        var token = await Client.LoginAsync("both-auth-methods");
+
+        using var response = await Client.PostFormAsync(
+            "/oauth/introspect",
+            [
+                new("token", token),
+                new("client_id", ConfiguredApiFixture.ClientId),
+                new("client_id", ConfiguredApiFixture.ClientId),
+                new("client_secret", ConfiguredApiFixture.ClientSecret),
+            ]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (await response.ReadJsonAsync()).GetProperty("error").GetString());
+        Assert.True(response.Headers.CacheControl?.NoStore);
+    }
+
     [Theory]
     [InlineData("/auth/login", """{"username":"bad-charset","password":"x"}""")]
     [InlineData("/auth/refresh", """{"refresh_token":"x"}""")]

@@ -29,11 +29,17 @@ public sealed partial class OAuthClientAuthenticator(
     IOptionsMonitor<Dictionary<string, OAuthClient>> clients,
     ILogger<OAuthClientAuthenticator> logger)
 {
-    /// <summary>Returns whether the request carries client credentials both in a Basic header and in the form.</summary>
+    /// <summary>
+    /// Returns whether the request carries client credentials both in a Basic header and in the form.
+    /// A repeated <c>client_id</c> or <c>client_secret</c> field counts too, since RFC 6749 section 3.2 forbids
+    /// repeated parameters.
+    /// </summary>
     public static bool UsesSeveralMethods(HttpRequest request, IFormCollection form) =>
-        AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
-        && string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
-        && (form.ContainsKey("client_id") || form.ContainsKey("client_secret"));
+        form["client_id"].Count > 1
+        || form["client_secret"].Count > 1
+        || (AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
+            && string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase)
+            && (form.ContainsKey("client_id") || form.ContainsKey("client_secret")));
 
     /// <summary>Returns the authenticated client id, or null.</summary>
     public string? Authenticate(HttpRequest request, IFormCollection form)

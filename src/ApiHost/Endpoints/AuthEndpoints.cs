@@ -130,6 +130,9 @@ public static class AuthEndpoints
         {
             { Outcome: RefreshOutcome.Rotated or RefreshOutcome.Replayed, Tokens: { } pair } =>
                 TypedResults.Ok(TokenResponse.From(pair, timeProvider.GetUtcNow())),
+            { Outcome: RefreshOutcome.ReplayUnavailable } => InvalidRefreshToken(
+                "The refresh token was used moments ago, and the tokens issued for it cannot be sent again "
+                + "because the service restarted since; log in again."),
             { Outcome: RefreshOutcome.ReuseDetected } => InvalidRefreshToken(
                 "The refresh token was already used, so it may have been copied. Its session has been revoked; "
                 + "log in again."),

@@ -78,6 +78,7 @@ public static class OAuthEndpoints
     private static async Task<(string? Token, IResult? Error)> ReadRequestAsync(
         HttpContext context, OAuthClientAuthenticator clients)
     {
+        context.Response.Headers.CacheControl = "no-store";
         if (!context.Request.HasFormContentType)
         {
             return (null, OAuthError(StatusCodes.Status400BadRequest, "invalid_request",

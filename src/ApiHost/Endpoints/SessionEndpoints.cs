@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http.Features;
 using OrleansTokens.ApiHost.Auth;
 using OrleansTokens.AspNetCore;
 
@@ -47,9 +46,9 @@ public static class SessionEndpoints
         return await RevokeSessionAsync(grains, token.UserId, sessionId);
     }
 
-    private static async Task<IResult> ListUserAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> ListUserAsync(string userId, IGrainFactory grains)
     {
-        var userId = RawUserId(context);
+        userId = DecodeUserId(userId);
         if (ValidateUserId(userId) is { } error)
         {
             return error;
@@ -59,15 +58,15 @@ public static class SessionEndpoints
         return TypedResults.Ok(sessions.Select(s => SessionResponse.From(s, currentSessionId: null)).ToList());
     }
 
-    private static async Task<IResult> RevokeUserSessionAsync(string sessionId, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> RevokeUserSessionAsync(string userId, string sessionId, IGrainFactory grains)
     {
-        var userId = RawUserId(context);
+        userId = DecodeUserId(userId);
         return ValidateUserId(userId) ?? await RevokeSessionAsync(grains, userId, sessionId);
     }
 
-    private static async Task<IResult> RevokeUserTokensAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> RevokeUserTokensAsync(string userId, IGrainFactory grains)
     {
-        var userId = RawUserId(context);
+        userId = DecodeUserId(userId);
         if (ValidateUserId(userId) is { } error)
         {
             return error;
@@ -94,19 +93,12 @@ public static class SessionEndpoints
     }
 
     /// <summary>
-    /// Returns the <c>{userId}</c> path segment decoded in full. Routing leaves <c>%2F</c> encoded in route values,
-    /// so a user id that contains a slash would otherwise name another grain.
+    /// Returns the <c>{userId}</c> route value with <c>%2F</c> decoded too. Routing decodes every other escape but
+    /// leaves <c>%2F</c> as is, so that a slash in a value cannot make a new path segment; without this, a user
+    /// id that contains a slash could not be named. A user id that contains the text <c>%2F</c> cannot be named.
     /// </summary>
-    private static string RawUserId(HttpContext context)
-    {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        var target = string.IsNullOrEmpty(raw) ? context.Request.Path.ToUriComponent() : raw;
-        var path = target.Split('?', 2)[0];
-        var segments = path.Split('/');
-
-        // The path is /admin/users/{userId}/..., so the user id is the fourth segment after the leading empty one.
-        return segments.Length > 3 ? Uri.UnescapeDataString(segments[3]) : "";
-    }
+    private static string DecodeUserId(string routeValue) =>
+        routeValue.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
     private static IResult? ValidateUserId(string userId) =>
         TokenLimits.Validate(userId, "userId", TokenLimits.MaxUserIdLength) is { } error
