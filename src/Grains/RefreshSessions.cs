@@ -6,14 +6,14 @@ namespace OrleansTokens.Grains;
 /// <remarks>
 /// Every refresh token is signed by the issuer and names its session, so a validly signed refresh token of a
 /// session that is not the session's current one must be an earlier one: it was redeemed before. A repeat
-/// within the grace period gets the successor issued the first time; a later one means the token was copied,
-/// so the whole session (the token family) is revoked, and no other session of the user.
+/// within the grace period gets the successor issued the first time. A later repeat means the token was
+/// copied, so the whole session (the token family) is revoked, and no other session of the user.
 /// </remarks>
 internal static class RefreshSessions
 {
     /// <param name="issuedSuccessors">
     /// The successor pair of each session's last rotation, kept only in the grain's memory so that token text
-    /// never reaches storage. After a restart it is gone, and a repeat within the grace period is answered with
+    /// never reaches storage. After a restart it is gone, and a repeat within the grace period then gets
     /// <see cref="RefreshOutcome.ReplayUnavailable"/>.
     /// </param>
     public static RefreshResult Apply(
@@ -59,8 +59,8 @@ internal static class RefreshSessions
     }
 
     /// <summary>
-    /// Keeps the newest access tokens of a session, so that a client refreshing in a loop cannot grow the
-    /// user's state without bound; the older ones are revoked.
+    /// Revokes all but the newest access tokens of a session. Without it, a client refreshing in a loop could
+    /// grow the user's state without bound.
     /// </summary>
     private static void LimitAccessTokens(UserTokensState state, string sessionId, int max)
     {

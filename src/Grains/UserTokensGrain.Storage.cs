@@ -119,8 +119,8 @@ public sealed partial class UserTokensGrain
     }
 
     /// <summary>
-    /// Revokes the oldest sessions, counting each token without a session as one, while the user has more than
-    /// the configured maximum; returns the ids of what was revoked.
+    /// Revokes the oldest sessions while the user has more than the configured maximum, and returns their ids.
+    /// A token without a session counts as one session.
     /// </summary>
     private ImmutableArray<string> EnforceSessionLimit(UserTokensState tokens)
     {
