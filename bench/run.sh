@@ -49,6 +49,7 @@ export OrleansTokens__Cluster__Storage__SqlitePath="$work/bench.db"
 export OrleansTokens__Cluster__Endpoints__SiloPort=11799
 export OrleansTokens__Cluster__Endpoints__GatewayPort=30799
 export Logging__LogLevel__Default=Warning
+export RateLimiting__Login__PermitLimit=1000000
 for i in $(seq 1 "$users"); do
     export "Users__user${i}__PasswordHash=$hash"
 done

@@ -16,6 +16,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddOrleans();
     builder.AddTokenAuthentication();
+    builder.AddLoginRateLimiting();
     builder.Services.AddProblemDetails();
     builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
     builder.Services.AddApiDocument();
@@ -33,6 +34,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -45,6 +45,9 @@ public sealed class ApiFactory(string environment, IReadOnlyDictionary<string, s
             ["Jwt:Issuer"] = Issuer,
             ["Jwt:Audience"] = Audience,
             ["Logging:LogLevel:Default"] = "Warning",
+
+            // Every test request comes from the same test server, so the default login limit would be shared.
+            ["RateLimiting:Login:PermitLimit"] = "1000000",
         };
         foreach (var userName in userNames)
         {

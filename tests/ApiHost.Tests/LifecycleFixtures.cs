@@ -101,3 +101,8 @@ public sealed class ShortLifetimeApiFixture() : ConfiguredApiFixture(
         ["Jwt:ClockSkew"] = "00:00:00",
         ["OrleansTokens:Grain:ClockSkew"] = "00:00:00",
     });
+
+/// <summary>A login limit of three attempts a minute, so that a test can reach it.</summary>
+public sealed class LoginLimitApiFixture() : ConfiguredApiFixture(
+    ["rate-limited"],
+    new Dictionary<string, string> { ["RateLimiting:Login:PermitLimit"] = "3" });

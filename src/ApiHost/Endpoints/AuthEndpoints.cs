@@ -27,7 +27,9 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Log in with a user name and password and receive an access token.")
+            .RequireRateLimiting(LoginRateLimiting.PolicyName)
             .AllowAnonymous();
 
         auth.MapPost("/refresh", RefreshAsync)
