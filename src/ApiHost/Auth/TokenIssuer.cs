@@ -41,8 +41,7 @@ public sealed class TokenIssuer(
 
     private TokenPair CreatePair(string userId, string sessionId, IReadOnlyList<string> roles)
     {
-        // JWT times have whole-second precision; registering the same values keeps the grain and token in step.
-        var now = DateTimeOffset.FromUnixTimeSeconds(timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        var now = timeProvider.GetUtcNow();
         var access = Sign(TokenTypes.Access, userId, sessionId, now, settings.Value.AccessTokenLifetime, roles);
         var refresh = Sign(TokenTypes.Refresh, userId, sessionId, now, settings.Value.RefreshTokenLifetime, []);
         return new TokenPair(access, refresh);
@@ -52,7 +51,12 @@ public sealed class TokenIssuer(
         string type, string userId, string sessionId, DateTimeOffset now, TimeSpan lifetime,
         IReadOnlyList<string> roles)
     {
-        var token = new IssuedToken(NewId(), now, now + lifetime);
+        // JWT times have whole seconds, and the grain registers exactly the token's values. The issue time is
+        // rounded down and the expiry up, so that a token never lives shorter than the configured lifetime.
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(
+            (long)Math.Ceiling((now + lifetime).ToUnixTimeMilliseconds() / 1000.0));
+        var token = new IssuedToken(NewId(), issuedAt, expiresAt);
         var claims = new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = userId,
@@ -69,8 +73,8 @@ public sealed class TokenIssuer(
             TokenType = type,
             Issuer = settings.Value.Issuer,
             Audience = settings.Value.Audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
+            IssuedAt = issuedAt.UtcDateTime,
+            NotBefore = issuedAt.UtcDateTime,
             Expires = token.ExpiresAt.UtcDateTime,
             Claims = claims,
             SigningCredentials = signingCredentials,
