@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
-# Measures the per-request revocation check of the sample API on the embedded default (one process: API host
-# and silo, SQLite storage), with wrk on loopback. Prints requests per second, latency percentiles and the
-# server's memory. Installs wrk from Debian packages when it is missing.
+# Measures the per-request revocation check of the sample API with wrk on loopback: on the embedded default
+# (one process: API host and silo, SQLite storage), or with --cluster on the local cluster (PostgreSQL, two
+# silos, two API hosts as separate processes, Release build), where wrk calls API host 1. Prints requests
+# per second, latency percentiles and the API host's memory. Installs wrk from Debian packages when missing.
 #
-# Usage: bench/run.sh [--duration SECONDS] [--connections N] [--users N]
+# Usage: bench/run.sh [--cluster] [--duration SECONDS] [--connections N] [--users N]
 set -euo pipefail
 
 duration=15
 connections=64
 users=200
+cluster=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) duration=${2:?}; shift 2 ;;
         --connections) connections=${2:?}; shift 2 ;;
         --users) users=${2:?}; shift 2 ;;
-        -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+        --cluster) cluster=1; shift ;;
+        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
         *) echo "Unknown argument '$1'; see --help." >&2; exit 2 ;;
     esac
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
+chmod 755 "$work" # the local cluster's PostgreSQL runs as the postgres user and keeps its data in here
 port=5799
 api="http://127.0.0.1:$port"
 server_pid=""
@@ -54,8 +58,21 @@ for i in $(seq 1 "$users"); do
     export "Users__user${i}__PasswordHash=$hash"
 done
 
-(cd "$work/app" && exec dotnet OrleansTokens.ApiHost.dll --urls "$api") >"$work/server.log" 2>&1 &
-server_pid=$!
+if [ "$cluster" -eq 1 ]; then
+    # The cluster's own settings (deploy/cluster.env) replace the key; the users above are added to them.
+    offset=1300
+    api="http://127.0.0.1:$((5001 + offset))"
+    "$root/scripts/local-cluster.sh" --release --port-offset "$offset" --state-dir "$work/cluster" \
+        >"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 240); do
+        grep -q '\[local-cluster\] ready' "$work/server.log" && break
+        sleep 1
+    done
+else
+    (cd "$work/app" && exec dotnet OrleansTokens.ApiHost.dll --urls "$api") >"$work/server.log" 2>&1 &
+    server_pid=$!
+fi
 for _ in $(seq 1 60); do
     curl -fs "$api/health/ready" >/dev/null 2>&1 && break
     sleep 1
@@ -93,7 +110,11 @@ run() { # label, then wrk arguments
 run "baseline: GET /health/live (no authentication)" "$api/health/live"
 run "GET /protected: JWT validation plus the revocation check, $users users" -s "$work/tokens.lua" "$api"
 
-rss=$(ps -o rss= -p "$server_pid" 2>/dev/null || true)
+api_pid=$server_pid
+if [ "$cluster" -eq 1 ]; then
+    api_pid=$(awk '$1 == "api1" {print $2}' "$work/cluster/pids")
+fi
+rss=$(ps -o rss= -p "$api_pid" 2>/dev/null || true)
 echo
-echo "server resident memory after the runs: $((${rss:-0} / 1024)) MiB"
+echo "API host resident memory after the runs: $((${rss:-0} / 1024)) MiB"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; wrk and the server share the cores"

@@ -6,13 +6,14 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-Usage: scripts/local-cluster.sh [--port-offset N] [--state-dir DIR] [--no-build]
+Usage: scripts/local-cluster.sh [--port-offset N] [--state-dir DIR] [--no-build] [--release]
 
   --port-offset N  add N to every port (default 0): PostgreSQL 15432, silos 11111/11112 with
                    gateways 30000/30001 and health 8091/8092, API hosts 5001/5002
   --state-dir DIR  PostgreSQL data, logs and process ids (default /var/tmp/orleans-tokens-cluster);
                    data kept there survives a restart of the cluster
   --no-build       use the binaries that are already built
+  --release        build and run the Release configuration instead of Debug
 USAGE
 }
 
@@ -20,11 +21,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 offset=0
 state_dir=/var/tmp/orleans-tokens-cluster
 build=1
+configuration=Debug
 while [ $# -gt 0 ]; do
     case "$1" in
         --port-offset) offset=${2:?--port-offset needs a number}; shift 2 ;;
         --state-dir) state_dir=${2:?--state-dir needs a folder}; shift 2 ;;
         --no-build) build=0; shift ;;
+        --release) configuration=Release; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "Unknown argument '$1'." >&2; usage >&2; exit 2 ;;
     esac
@@ -93,6 +96,11 @@ trap 'exit 143' TERM
 
 if [ "$(id -u)" -eq 0 ]; then
     chown postgres:postgres "$state_dir"
+    if ! as_pg test -w "$state_dir"; then
+        echo "The postgres user cannot write to $state_dir, so PostgreSQL cannot keep its data there." >&2
+        echo "Choose a --state-dir whose parent folders everyone may enter (mode 755), such as /var/tmp/..." >&2
+        exit 1
+    fi
 fi
 if [ ! -f "$pg_data/PG_VERSION" ]; then
     log "creating a PostgreSQL cluster in $pg_data"
@@ -108,11 +116,11 @@ fi
 
 if [ "$build" -eq 1 ]; then
     log "building"
-    dotnet build "$root/src/Silo" -v quiet -nologo >"$state_dir/logs/build.log"
-    dotnet build "$root/src/ApiHost" -v quiet -nologo >>"$state_dir/logs/build.log"
+    dotnet build "$root/src/Silo" -c "$configuration" -v quiet -nologo >"$state_dir/logs/build.log"
+    dotnet build "$root/src/ApiHost" -c "$configuration" -v quiet -nologo >>"$state_dir/logs/build.log"
 fi
-silo_dll="$root/src/Silo/bin/Debug/net10.0/OrleansTokens.Silo.dll"
-api_dll="$root/src/ApiHost/bin/Debug/net10.0/OrleansTokens.ApiHost.dll"
+silo_dll="$root/src/Silo/bin/$configuration/net10.0/OrleansTokens.Silo.dll"
+api_dll="$root/src/ApiHost/bin/$configuration/net10.0/OrleansTokens.ApiHost.dll"
 
 # Shared settings; lines starting with # are comments.
 set -a
