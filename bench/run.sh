@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Measures the per-request revocation check of the sample API with wrk on loopback: on the embedded default
-# (one process: API host and silo, SQLite storage), or with --cluster on the local cluster (PostgreSQL, two
-# silos, two API hosts as separate processes, Release build), where wrk calls API host 1. Prints requests
-# per second, latency percentiles and the API host's memory. Installs wrk from Debian packages when missing.
+# Measures the per-request revocation check of the sample API with wrk on loopback. By default it runs the
+# embedded default: API host and silo in one process, with SQLite storage. With --cluster it runs the local
+# cluster in Release mode (PostgreSQL, two silos, two API hosts), and wrk calls API host 1. It prints requests
+# per second, latency percentiles and the API host's memory, and installs wrk from Debian packages if missing.
 #
 # Usage: bench/run.sh [--cluster] [--duration SECONDS] [--connections N] [--users N]
 set -euo pipefail
