@@ -37,7 +37,7 @@ internal sealed partial class TokenRevocationCheck(
         if (!readiness.IsReady)
         {
             context.Fail(new RevocationStoreUnavailableException(
-                "The host has not connected to the revocation store yet.", new OrleansException("Not connected.")));
+                "The host has not connected to the revocation store yet."));
             return;
         }
 
