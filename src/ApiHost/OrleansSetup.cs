@@ -22,8 +22,8 @@ public static class OrleansSetup
         {
             builder.UseOrleansClient(client => client.AddOrleansTokensClient(builder.Configuration));
 
-            // The client keeps retrying until a silo answers; starting services together lets the HTTP server
-            // come up meanwhile, answering health probes and sending 503 for requests that need the cluster.
+            // The client keeps retrying until a silo replies. Starting services together lets the HTTP server
+            // come up meanwhile, serving health probes and returning 503 for requests that need the cluster.
             builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
         }
         else

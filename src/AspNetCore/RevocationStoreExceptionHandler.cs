@@ -32,8 +32,8 @@ public sealed partial class RevocationStoreExceptionHandler(
         return true;
     }
 
-    // Orleans' own exceptions, serialization errors among them, and time-outs mean the cluster or its storage
-    // failed; anything else is a bug in the endpoint and stays a 500.
+    // Orleans' own exceptions (serialization errors among them) and time-outs mean the cluster or its storage
+    // failed. Anything else is a bug in the endpoint, so it stays a 500.
     private static bool IsClusterFailure(Exception exception)
     {
         if (exception is OrleansException or TimeoutException)

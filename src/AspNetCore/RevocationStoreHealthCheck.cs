@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace OrleansTokens.AspNetCore;
 
 /// <summary>
-/// Readiness check: healthy when the Orleans cluster that holds the allowlists answers within two seconds.
+/// Readiness check: healthy when the Orleans cluster that stores the allowlists replies within two seconds.
 /// </summary>
 public sealed class RevocationStoreHealthCheck(IGrainFactory grainFactory, ClusterReadiness readiness) : IHealthCheck
 {

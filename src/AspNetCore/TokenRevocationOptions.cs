@@ -15,7 +15,7 @@ public sealed class TokenRevocationOptions
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Longest time the check waits for the user's grain before failing the request with 503.
+    /// Maximum time the check waits for the user's grain before it fails the request with 503.
     /// Default: 10 seconds.
     /// </summary>
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(10);

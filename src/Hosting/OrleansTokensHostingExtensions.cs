@@ -86,7 +86,7 @@ public static class OrleansTokensHostingExtensions
         return client;
     }
 
-    /// <summary>Returns the PostgreSQL connection string, or throws a message that says how to set it.</summary>
+    /// <summary>Returns the PostgreSQL connection string, or throws an error that explains how to set it.</summary>
     public static string RequireConnectionString(IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(OrleansTokensHostingOptions.ConnectionStringName);

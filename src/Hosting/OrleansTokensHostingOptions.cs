@@ -29,9 +29,9 @@ public sealed class OrleansTokensHostingOptions
     public bool ApplySchemaOnStart { get; set; } = true;
 
     /// <summary>
-    /// Longest wait for a grain call's response before it fails with <see cref="TimeoutException"/>, on silos and
-    /// clients. Default: 10 seconds, a third of the Orleans default, so that a request to a silo that died
-    /// fails (as a 503) while an HTTP client is still waiting.
+    /// Maximum wait for a grain call's response, on silos and clients, before the call fails with
+    /// <see cref="TimeoutException"/>. Default: 10 seconds, a third of the Orleans default, so that a request
+    /// to a silo that died fails (as a 503) while the HTTP client is still waiting.
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -63,9 +63,9 @@ public sealed class ClusteringSettings
     public TimeSpan DefunctSiloCleanupPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// How long a silo waits for another silo to answer a liveness probe. With
-    /// <see cref="MissedProbesLimit"/> it sets how soon a crashed silo is declared dead and its users' grains
-    /// move elsewhere: about their product. Default: 2 seconds (Orleans: 5).
+    /// How long a silo waits for another silo to reply to a liveness probe. A crashed silo is declared dead,
+    /// and its users' grains move elsewhere, after about this time multiplied by <see cref="MissedProbesLimit"/>.
+    /// Default: 2 seconds (Orleans: 5).
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -4,7 +4,7 @@ namespace OrleansTokens.Hosting;
 
 /// <summary>
 /// Keeps an Orleans client trying to reach the cluster until the host stops, so that an API host can start,
-/// and answer its health endpoints, before any silo is up.
+/// and serve its health endpoints, before any silo is up.
 /// </summary>
 public sealed partial class RetryForeverConnectionFilter(ILogger<RetryForeverConnectionFilter> logger)
     : IClientConnectionRetryFilter

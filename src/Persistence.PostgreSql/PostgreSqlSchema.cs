@@ -9,7 +9,7 @@ namespace OrleansTokens.Persistence.PostgreSql;
 /// </summary>
 /// <remarks>
 /// The script is idempotent and runs in one transaction that first takes a transaction-level advisory lock,
-/// so processes that apply it at the same moment run it one after another and none sees a partial schema.
+/// so processes that apply it at the same moment run it one after another and none reads a partial schema.
 /// </remarks>
 public static partial class PostgreSqlSchema
 {

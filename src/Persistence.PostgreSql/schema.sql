@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS orleans_tokens_schema (
 );
 
 -- Grain state. The natural key is (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_ext);
--- for string-keyed grains such as the user-tokens grain, grain_id_ext holds the whole key.
+-- for string-keyed grains such as the user-tokens grain, grain_id_ext contains the whole key.
 -- NOTE: an absent key extension is stored as '' so the key stays a plain unique index; a compound
 -- Guid or integer key whose extension is the empty string therefore shares a row with the bare key.
 CREATE TABLE IF NOT EXISTS orleans_grain_state (

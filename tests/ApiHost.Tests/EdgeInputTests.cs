@@ -10,7 +10,7 @@ public sealed class EdgeInputTests(LifecycleApiFixture fixture)
     private HttpClient Client => fixture.Client;
 
     [Fact]
-    public async Task AdminRevokeAll_UserIdWithSlash_RevokesThatUser()
+    public async Task AdminRevokeAll_UserIdWithSlash()
     {
         var userToken = await Client.LoginAsync("team/slash-user");
         var adminToken = await Client.LoginAsync(ConfiguredApiFixture.AdminUser);

@@ -5,8 +5,8 @@ using System.Net.Http.Json;
 namespace OrleansTokens.Cluster.Tests;
 
 /// <summary>
-/// An API host in client mode starts before any silo, answers its health endpoints and sends 503 meanwhile,
-/// then serves once a silo comes up, and again after that silo is replaced. Both are real processes on
+/// An API host in client mode starts before any silo, serves its health endpoints and returns 503 meanwhile,
+/// then serves requests once a silo comes up, and again after that silo is replaced. Both are real processes on
 /// loopback with localhost clustering and SQLite storage.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -26,7 +26,7 @@ public sealed class ClientStartupTests : IDisposable
     };
 
     [Fact]
-    public async Task ClientMode_StartsWithoutSilo_ThenServesAndReconnects()
+    public async Task ClientMode_StartsBeforeSiloAndReconnects()
     {
         Start("ApiHost", "OrleansTokens.ApiHost.dll", ApiPort);
         await WaitForStatusAsync("/health/live", HttpStatusCode.OK);

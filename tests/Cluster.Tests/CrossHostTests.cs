@@ -8,7 +8,7 @@ public sealed class CrossHostTests(CrossHostClusterFixture fixture) : IClassFixt
     private readonly LocalCluster _cluster = fixture.Cluster;
 
     [Fact]
-    public async Task TokenFromHostA_IsRevokedThroughHostB_AndSurvivesClusterRestart()
+    public async Task RevokeOnOtherHost_SurvivesRestart()
     {
         using var hostA = new ApiClient(_cluster.ApiA);
         using var hostB = new ApiClient(_cluster.ApiB);
@@ -31,7 +31,7 @@ public sealed class CrossHostTests(CrossHostClusterFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task LogoutEverywhereOnHostB_RejectsTokensFromBothHosts()
+    public async Task LogoutEverywhere_RejectsBothHostsTokens()
     {
         using var hostA = new ApiClient(_cluster.ApiA);
         using var hostB = new ApiClient(_cluster.ApiB);

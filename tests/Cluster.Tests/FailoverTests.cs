@@ -27,7 +27,7 @@ public sealed class FailoverTests(FailoverClusterFixture fixture, ITestOutputHel
         var loadDuration = KillAfter + LoadAfterKill;
 
         // Workers log in as several users and revoke every other token, alternating hosts. Only changes
-        // acknowledged with 200 are recorded; a logout that failed may or may not have been applied, so its
+        // acknowledged with 200 are recorded. A logout that failed may or may not have been applied, so its
         // token is left out of the final check.
         var workers = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
         {

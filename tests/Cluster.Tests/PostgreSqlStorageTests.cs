@@ -189,7 +189,7 @@ public sealed class PostgreSqlStorageTests(StorageClusterFixture fixture)
     }
 
     [Fact]
-    public async Task MigrateCommand_RunByTwoProcessesAtOnce_BothSucceed()
+    public async Task Migrate_TwoProcessesAtOnce()
     {
         var database = $"migrate_{Guid.NewGuid():N}";
         await ExecuteAsync(fixture.Cluster.ConnectionString, $"CREATE DATABASE {database}");

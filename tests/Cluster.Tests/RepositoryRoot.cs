@@ -1,6 +1,6 @@
 namespace OrleansTokens.Cluster.Tests;
 
-/// <summary>The folder that holds OrleansTokens.sln, found from the test assembly's location.</summary>
+/// <summary>The folder that contains OrleansTokens.sln, found from the test assembly's location.</summary>
 internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();

@@ -36,7 +36,7 @@ public sealed class SessionTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Register_OfSessionTokenKeepsItInTheSession()
+    public async Task Register_SessionTokenStaysInSession()
     {
         var user = fixture.User("session-reregister");
         var session = TestSessions.New(Clock, "reregister");
@@ -49,7 +49,7 @@ public sealed class SessionTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task RevokeSession_AfterRefreshExpiryRevokesLiveAccessToken()
+    public async Task RevokeSession_EndedSessionAccessToken()
     {
         var user = fixture.User("session-ended");
 

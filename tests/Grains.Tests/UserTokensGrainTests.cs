@@ -372,7 +372,7 @@ public sealed class UserTokensGrainTests(ClusterFixture fixture)
         var user = fixture.User(UserId);
         await user.RegisterAsync(NewToken("swept"));
 
-        // A sweep deletes the row while the grain is active and still holds its ETag.
+        // A sweep deletes the row while the grain is active and still has its ETag.
         using (var connection = new SqliteConnection($"Data Source={fixture.DatabasePath};Pooling=False"))
         {
             connection.Open();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace OrleansTokens.ApiHost.Auth;
 
 /// <summary>
-/// Rejects settings that would issue tokens nobody can use or sign them with a missing or weak key,
+/// Rejects settings that would issue unusable tokens or sign them with a missing or weak key,
 /// so that the process stops at start-up with a message naming the setting to fix.
 /// </summary>
 public sealed class JwtSettingsValidator(IHostEnvironment environment) : IValidateOptions<JwtSettings>

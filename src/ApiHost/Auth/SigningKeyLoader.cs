@@ -17,7 +17,7 @@ public static class SigningKeyLoader
 
     /// <summary>
     /// Returns the configured key. In Development a missing key is replaced by a random one for this process,
-    /// so tokens then do not survive a restart; elsewhere a missing key throws.
+    /// so tokens then do not survive a restart. Elsewhere a missing key throws.
     /// </summary>
     public static SymmetricSecurityKey Load(JwtSettings settings, bool isDevelopment, out bool generated)
     {

@@ -31,7 +31,7 @@ public sealed class TokenIssuer(
     }
 
     /// <summary>
-    /// Presents a refresh token of a session to the user's grain with a freshly signed successor pair; the grain
+    /// Presents a session's refresh token to the user's grain, with a newly signed successor pair. The grain
     /// decides whether that successor, an earlier one or nothing is returned.
     /// </summary>
     public Task<RefreshResult> RefreshAsync(
