@@ -311,7 +311,7 @@ public sealed class UserTokensGrainTests(ClusterFixture fixture)
         await user.RevokeAsync("revoked");
         var management = fixture.Cluster.GrainFactory.GetGrain<IManagementGrain>(0);
 
-        await management.ForceActivationCollection(TimeSpan.Zero);
+        await fixture.DeactivateAllAsync();
 
         Assert.Equal(0, await management.GetGrainActivationCount((GrainReference)user));
         Assert.True(await user.IsActiveAsync("kept"));
@@ -342,7 +342,7 @@ public sealed class UserTokensGrainTests(ClusterFixture fixture)
         var user = fixture.User("concurrent-registers");
 
         await Task.WhenAll(Enumerable.Range(0, Tokens).Select(i => user.RegisterAsync(NewToken($"jti-{i}"))));
-        await fixture.Cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await fixture.DeactivateAllAsync();
 
         Assert.Equal(Tokens, (await user.ListActiveAsync()).Length);
     }
