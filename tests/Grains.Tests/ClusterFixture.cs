@@ -31,7 +31,7 @@ public class ClusterFixture : IAsyncLifetime
     /// Deactivates every user grain in the cluster, so the next call activates it from storage.
     /// </summary>
     /// <remarks>
-    /// A collection pass skips an activation that has not yet been marked idle after answering its last call, so
+    /// A collection pass skips an activation that is not yet marked idle after it returns its last response, so
     /// the pass repeats until the silos report no user grain activations.
     /// </remarks>
     public async Task DeactivateAllAsync()
@@ -43,7 +43,9 @@ public class ClusterFixture : IAsyncLifetime
         {
             await management.ForceActivationCollection(TimeSpan.Zero);
             var statistics = await management.GetSimpleGrainStatistics();
-            var remaining = statistics.Where(entry => entry.GrainType.Contains(grainType, StringComparison.Ordinal)).Sum(entry => entry.ActivationCount);
+            var remaining = statistics
+                .Where(entry => entry.GrainType.Contains(grainType, StringComparison.Ordinal))
+                .Sum(entry => entry.ActivationCount);
             if (remaining == 0)
             {
                 return;
@@ -51,7 +53,7 @@ public class ClusterFixture : IAsyncLifetime
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{remaining} user grain activations were still active after 10 seconds.");
+                throw new TimeoutException($"{remaining} user grain activations were still active after 10 seconds of collection passes.");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(50));
