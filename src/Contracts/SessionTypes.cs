@@ -54,17 +54,34 @@ public enum RefreshOutcome
     Rejected = 3,
 
     /// <summary>
-    /// The presented token was redeemed within the grace period, but the pair issued then is no longer held
-    /// (its grain was restarted since), so it cannot be sent again. Nothing changed.
+    /// The presented token was redeemed within the grace period, and the stored record of that rotation has no
+    /// ids of the pair issued then, so the pair cannot be sent again. Nothing changed.
     /// </summary>
     ReplayUnavailable = 4,
+
+    /// <summary>
+    /// The presented token was redeemed within the grace period, but the grain restarted since and no longer
+    /// has the text of the pair issued then. <see cref="RefreshResult.Reissue"/> contains that pair's ids and
+    /// lifetimes, so the caller signs the same tokens again. Nothing changed.
+    /// </summary>
+    Reissue = 5,
 }
 
-/// <summary>Result of <see cref="IUserTokensGrain.RefreshAsync"/>: the outcome, and the pair for the client.</summary>
+/// <summary>Ids and lifetimes of an access token and a refresh token issued together.</summary>
+[GenerateSerializer, Immutable, Alias("OrleansTokens.IssuedPair")]
+public sealed record IssuedPair(
+    [property: Id(0)] IssuedToken Access,
+    [property: Id(1)] IssuedToken Refresh);
+
+/// <summary>
+/// Result of <see cref="IUserTokensGrain.RefreshAsync"/>: the outcome, the pair for the client, and for
+/// <see cref="RefreshOutcome.Reissue"/> the ids of the pair to sign again.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.RefreshResult")]
 public sealed record RefreshResult(
     [property: Id(0)] RefreshOutcome Outcome,
-    [property: Id(1)] TokenPair? Tokens);
+    [property: Id(1)] TokenPair? Tokens,
+    [property: Id(2)] IssuedPair? Reissue = null);
 
 /// <summary>A session as listed to its user or an administrator.</summary>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.SessionInfo")]

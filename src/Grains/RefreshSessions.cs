@@ -14,7 +14,7 @@ internal static class RefreshSessions
     /// <param name="issuedSuccessors">
     /// The successor pair of each session's last rotation, kept only in the grain's memory so that token text
     /// never reaches storage. After a restart it is gone, and a repeat within the grace period then gets
-    /// <see cref="RefreshOutcome.ReplayUnavailable"/>.
+    /// <see cref="RefreshOutcome.Reissue"/> with the stored ids of that pair.
     /// </param>
     public static RefreshResult Apply(
         UserTokensState state,
@@ -37,7 +37,8 @@ internal static class RefreshSessions
                 LastRefreshedAt = now,
                 ExpiresAt = successor.Refresh.Token.ExpiresAt,
                 RefreshJti = successor.Refresh.Token.Jti,
-                LastRotation = new RefreshRotation(request.PresentedJti, now),
+                LastRotation = new RefreshRotation(
+                    request.PresentedJti, now, new IssuedPair(successor.Access.Token, successor.Refresh.Token)),
             };
             var access = successor.Access.Token;
             state.Tokens[access.Jti] = new TokenLifetime(access.IssuedAt, access.ExpiresAt, request.SessionId);
@@ -49,8 +50,13 @@ internal static class RefreshSessions
             && rotation.RedeemedJti == request.PresentedJti
             && now - rotation.RedeemedAt < options.RefreshReuseGracePeriod)
         {
-            return issuedSuccessors.TryGetValue(request.SessionId, out var pair)
-                ? new RefreshResult(RefreshOutcome.Replayed, pair)
+            if (issuedSuccessors.TryGetValue(request.SessionId, out var pair))
+            {
+                return new RefreshResult(RefreshOutcome.Replayed, pair);
+            }
+
+            return rotation.Successor is { } ids
+                ? new RefreshResult(RefreshOutcome.Reissue, null, ids)
                 : new RefreshResult(RefreshOutcome.ReplayUnavailable, null);
         }
 

@@ -57,7 +57,7 @@ public sealed record TokenLifetime(
 /// <param name="ExpiresAt">Expiry of the current refresh token; the session ends with it.</param>
 /// <param name="LastRotation">
 /// The most recent refresh, kept for the grace period so that a repeat of the redeemed token is recognised.
-/// The successor tokens' text is never stored: the grain keeps it in memory only.
+/// It stores the successor tokens' ids but never their text, which the grain keeps in memory only.
 /// </param>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.SessionRecord")]
 public sealed record SessionRecord(
@@ -69,8 +69,13 @@ public sealed record SessionRecord(
     [property: Id(5)] string? IpAddress,
     [property: Id(6)] RefreshRotation? LastRotation);
 
-/// <summary>A redeemed refresh token id and when it was redeemed.</summary>
+/// <summary>A redeemed refresh token id, when it was redeemed, and the ids and lifetimes of its successor pair.</summary>
+/// <param name="Successor">
+/// Null in rows stored before successors were recorded. With it, a repeat within the grace period after a
+/// restart gets the same pair signed again.
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.RefreshRotation")]
 public sealed record RefreshRotation(
     [property: Id(0)] string RedeemedJti,
-    [property: Id(1)] DateTimeOffset RedeemedAt);
+    [property: Id(1)] DateTimeOffset RedeemedAt,
+    [property: Id(2)] IssuedPair? Successor = null);

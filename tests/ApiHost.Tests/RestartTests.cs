@@ -7,6 +7,10 @@ public sealed class RestartTests : IDisposable
 {
     private const string UserName = "restart-user";
 
+    /// <summary>A grace period that a restart of the test server cannot outlast.</summary>
+    private static readonly KeyValuePair<string, string> LongGrace =
+        new("OrleansTokens:Grain:RefreshReuseGracePeriod", "00:05:00");
+
     private readonly TestDatabase _database = new();
 
     public void Dispose() => _database.Dispose();
@@ -37,6 +41,37 @@ public sealed class RestartTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, await restartedClient.GetProtectedStatusAsync(live));
     }
 
-    private ApiFactory NewFactory(string signingKey) =>
-        new("Testing", ApiFactory.EmbeddedSettings(_database.FilePath, signingKey, [UserName]));
+    [Fact]
+    public async Task RefreshRepeat_AfterRestart_ReturnsSamePair()
+    {
+        var signingKey = ApiFactory.NewSigningKey();
+        IssuedTokens login, rotated;
+        await using (var first = NewFactory(signingKey, LongGrace))
+        {
+            using var client = first.CreateClient();
+            login = await client.LoginPairAsync(UserName);
+            rotated = await client.RefreshAsync(login.RefreshToken);
+        }
+
+        await using var second = NewFactory(signingKey, LongGrace);
+        using var restartedClient = second.CreateClient();
+        var repeated = await restartedClient.RefreshAsync(login.RefreshToken);
+
+        // An HMAC signature of the same claims is the same text, so the client cannot tell that a restart happened.
+        Assert.Equal(rotated.AccessToken, repeated.AccessToken);
+        Assert.Equal(rotated.RefreshToken, repeated.RefreshToken);
+        Assert.Equal(HttpStatusCode.OK, await restartedClient.GetProtectedStatusAsync(repeated.AccessToken));
+        Assert.Equal(HttpStatusCode.OK, await restartedClient.GetRefreshStatusAsync(repeated.RefreshToken));
+    }
+
+    private ApiFactory NewFactory(string signingKey, params KeyValuePair<string, string>[] extraSettings)
+    {
+        var settings = ApiFactory.EmbeddedSettings(_database.FilePath, signingKey, [UserName]);
+        foreach (var (key, value) in extraSettings)
+        {
+            settings[key] = value;
+        }
+
+        return new ApiFactory("Testing", settings);
+    }
 }

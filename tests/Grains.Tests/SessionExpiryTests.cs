@@ -118,17 +118,22 @@ public sealed class SessionExpiryTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Replay_AfterReactivationWithinGrace_IsUnavailable()
+    public async Task Replay_AfterReactivation_ReturnsIdsToSignAgain()
     {
         var user = fixture.User("successor-replay-reactivated");
         await user.StartSessionAsync(TestSessions.New(Clock, "s1"));
-        await user.RefreshAsync(new RefreshRequest("s1", "s1-refresh", TestSessions.Pair(Clock, "r1")));
+        var successor = TestSessions.Pair(Clock, "r1");
+        await user.RefreshAsync(new RefreshRequest("s1", "s1-refresh", successor));
         await fixture.DeactivateAllAsync();
 
         var repeat = await user.RefreshAsync(new RefreshRequest("s1", "s1-refresh", TestSessions.Pair(Clock, "r2")));
 
-        Assert.Equal(RefreshOutcome.ReplayUnavailable, repeat.Outcome);
+        Assert.Equal(RefreshOutcome.Reissue, repeat.Outcome);
         Assert.Null(repeat.Tokens);
+        Assert.Equal(successor.Access.Token, repeat.Reissue?.Access);
+        Assert.Equal(successor.Refresh.Token, repeat.Reissue?.Refresh);
+        Assert.True(await user.IsActiveAsync("r1-access"));
+        Assert.False(await user.IsActiveAsync("r2-access"));
         Assert.True(await user.IsRefreshTokenActiveAsync("s1", "r1-refresh"));
         Assert.False(await user.IsRefreshTokenActiveAsync("s1", "r2-refresh"));
     }

@@ -39,24 +39,38 @@ public sealed class TokenIssuer(
         grainFactory.GetGrain<IUserTokensGrain>(userId).RefreshAsync(
             new RefreshRequest(sessionId, presentedJti, CreatePair(userId, sessionId, roles)));
 
+    /// <summary>
+    /// Signs a pair that the session's grain registered earlier, with the same ids and lifetimes. With an HMAC
+    /// key and unchanged roles the text is the same as the first time.
+    /// </summary>
+    public TokenPair SignAgain(string userId, string sessionId, IssuedPair pair, IReadOnlyList<string> roles) =>
+        new(
+            Sign(TokenTypes.Access, userId, sessionId, pair.Access, roles),
+            Sign(TokenTypes.Refresh, userId, sessionId, pair.Refresh, []));
+
     private TokenPair CreatePair(string userId, string sessionId, IReadOnlyList<string> roles)
     {
         var now = timeProvider.GetUtcNow();
-        var access = Sign(TokenTypes.Access, userId, sessionId, now, settings.Value.AccessTokenLifetime, roles);
-        var refresh = Sign(TokenTypes.Refresh, userId, sessionId, now, settings.Value.RefreshTokenLifetime, []);
-        return new TokenPair(access, refresh);
+        var access = NewToken(now, settings.Value.AccessTokenLifetime);
+        var refresh = NewToken(now, settings.Value.RefreshTokenLifetime);
+        return new TokenPair(
+            Sign(TokenTypes.Access, userId, sessionId, access, roles),
+            Sign(TokenTypes.Refresh, userId, sessionId, refresh, []));
     }
 
-    private SignedToken Sign(
-        string type, string userId, string sessionId, DateTimeOffset now, TimeSpan lifetime,
-        IReadOnlyList<string> roles)
+    private static IssuedToken NewToken(DateTimeOffset now, TimeSpan lifetime)
     {
         // JWT times have whole seconds, and the grain registers exactly the token's values. The issue time is
         // rounded down and the expiry up, so that a token never lives shorter than the configured lifetime.
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(
             (long)Math.Ceiling((now + lifetime).ToUnixTimeMilliseconds() / 1000.0));
-        var token = new IssuedToken(NewId(), issuedAt, expiresAt);
+        return new IssuedToken(NewId(), issuedAt, expiresAt);
+    }
+
+    private SignedToken Sign(
+        string type, string userId, string sessionId, IssuedToken token, IReadOnlyList<string> roles)
+    {
         var claims = new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = userId,
@@ -73,8 +87,8 @@ public sealed class TokenIssuer(
             TokenType = type,
             Issuer = settings.Value.Issuer,
             Audience = settings.Value.Audience,
-            IssuedAt = issuedAt.UtcDateTime,
-            NotBefore = issuedAt.UtcDateTime,
+            IssuedAt = token.IssuedAt.UtcDateTime,
+            NotBefore = token.IssuedAt.UtcDateTime,
             Expires = token.ExpiresAt.UtcDateTime,
             Claims = claims,
             SigningCredentials = signingCredentials,

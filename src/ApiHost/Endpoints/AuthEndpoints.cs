@@ -132,6 +132,8 @@ public static class AuthEndpoints
         {
             { Outcome: RefreshOutcome.Rotated or RefreshOutcome.Replayed, Tokens: { } pair } =>
                 TypedResults.Ok(TokenResponse.From(pair, timeProvider.GetUtcNow())),
+            { Outcome: RefreshOutcome.Reissue, Reissue: { } ids } => TypedResults.Ok(TokenResponse.From(
+                issuer.SignAgain(token.UserId, sessionId, ids, account!.Roles), timeProvider.GetUtcNow())),
             { Outcome: RefreshOutcome.ReplayUnavailable } => InvalidRefreshToken(
                 "The refresh token was used moments ago, and the tokens issued for it cannot be sent again "
                 + "because the service restarted since; log in again."),
