@@ -14,7 +14,7 @@ namespace OrleansTokens.Persistence.PostgreSql;
 public static partial class PostgreSqlSchema
 {
     /// <summary>Version recorded in <c>orleans_tokens_schema</c> by the current script.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Advisory lock key that serializes schema changes; an arbitrary constant unique to this project.</summary>
     private const long MigrationLockKey = 0x4F_54_6F_6B_65_6E_73; // "OTokens" in ASCII.

@@ -37,6 +37,58 @@ CREATE TABLE IF NOT EXISTS orleans_grain_state (
     PRIMARY KEY (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_ext)
 );
 
+-- Latest expiry of a user-token row, kept by a trigger so that the expired-state sweep finds its rows through
+-- an index instead of reading every payload. '-infinity' marks a row with no payload or no entries, and NULL
+-- a payload that the trigger cannot read (such a row is never swept).
+CREATE OR REPLACE FUNCTION orleans_tokens_state_expiry() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    doc jsonb;
+BEGIN
+    IF NEW.payload IS NULL THEN
+        NEW.expires_at := '-infinity';
+        RETURN NEW;
+    END IF;
+
+    BEGIN
+        doc := convert_from(NEW.payload, 'UTF8')::jsonb;
+        SELECT CASE WHEN bool_or(e.at IS NULL) THEN NULL ELSE COALESCE(max(e.at), '-infinity') END
+        INTO NEW.expires_at
+        FROM (
+            SELECT (t.value ->> 'expiresAt')::timestamptz AS at FROM jsonb_each(doc -> 'tokens') AS t
+            UNION ALL
+            SELECT (s.value ->> 'expiresAt')::timestamptz FROM jsonb_each(doc -> 'sessions') AS s
+        ) AS e;
+    EXCEPTION WHEN others THEN
+        NEW.expires_at := NULL;
+    END;
+    RETURN NEW;
+END;
+$fn$;
+
+-- Added in schema version 2. The column check keeps a second run from taking the table lock that ALTER TABLE
+-- needs. Existing rows get their expiry by rewriting their payload, which runs the trigger.
+DO $upgrade$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM information_schema.columns
+        WHERE table_schema = current_schema()
+          AND table_name = 'orleans_grain_state'
+          AND column_name = 'expires_at')
+    THEN
+        ALTER TABLE orleans_grain_state ADD COLUMN expires_at timestamptz;
+        CREATE INDEX orleans_grain_state_expiry_idx
+            ON orleans_grain_state (service_id, grain_type, expires_at)
+            WHERE expires_at IS NOT NULL;
+        CREATE TRIGGER orleans_tokens_state_expiry
+            BEFORE INSERT OR UPDATE OF payload ON orleans_grain_state
+            FOR EACH ROW WHEN (NEW.grain_type = 'userTokens')
+            EXECUTE FUNCTION orleans_tokens_state_expiry();
+        UPDATE orleans_grain_state SET payload = payload WHERE grain_type = 'userTokens';
+    END IF;
+END;
+$upgrade$;
+
 -- Cluster membership: one version row per cluster (deployment) and one row per silo incarnation.
 CREATE TABLE IF NOT EXISTS orleans_membership_version (
     deployment_id varchar(150) PRIMARY KEY,
@@ -261,5 +313,5 @@ $sql$)
 
 ON CONFLICT (querykey) DO UPDATE SET querytext = EXCLUDED.querytext;
 
-INSERT INTO orleans_tokens_schema (id, version) VALUES (1, 1)
+INSERT INTO orleans_tokens_schema (id, version) VALUES (1, 2)
 ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, applied_at = now();

@@ -216,14 +216,80 @@ public sealed class PostgreSqlStorageTests(StorageClusterFixture fixture)
         await storage.WriteStateAsync(
             UserTokensGrain.StateName, expired, new GrainState<UserTokensState>(expiredState));
         await storage.WriteStateAsync(UserTokensGrain.StateName, live, NewState("current"));
-        var serviceId = _silo!.Services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
-        var sweeper = new PostgreSqlExpiredStateStore(_connectionString, serviceId);
 
-        var deleted = await sweeper.DeleteExpiredAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+        var deleted = await NewSweeper().DeleteExpiredAsync(DateTimeOffset.UtcNow, CancellationToken.None);
 
         Assert.Equal(1, deleted);
         Assert.Equal(0L, await CountRowsAsync(expired));
         Assert.Equal(1L, await CountRowsAsync(live));
+    }
+
+    [Fact]
+    public async Task ExpiryColumn_IsLatestTokenOrSessionExpiry()
+    {
+        var grainId = NewGrainId();
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var state = new UserTokensState();
+        state.Tokens["access"] = new TokenLifetime(now, now.AddMinutes(15));
+        state.Sessions["session"] = new SessionRecord(now, null, now.AddDays(14), "refresh", null, null, null);
+
+        await Storage(DeletingStorage).WriteStateAsync(
+            UserTokensGrain.StateName, grainId, new GrainState<UserTokensState>(state));
+
+        Assert.Equal(now.AddDays(14), await ReadExpiryAsync(grainId));
+    }
+
+    [Fact]
+    public async Task ExpiryColumn_ClearedRowIsNegativeInfinity()
+    {
+        var storage = Storage(ClearingStorage);
+        var grainId = NewGrainId();
+        var state = NewState("jti-1");
+        await storage.WriteStateAsync(UserTokensGrain.StateName, grainId, state);
+
+        await storage.ClearStateAsync(UserTokensGrain.StateName, grainId, state);
+
+        Assert.Equal(DateTime.MinValue, await ScalarAsync<DateTime>(
+            $"SELECT expires_at FROM orleans_grain_state WHERE grain_id_ext = '{grainId.Key}'"));
+    }
+
+    [Fact]
+    public async Task Sweep_KeepsRowWithUnreadablePayload()
+    {
+        var unreadable = NewGrainId();
+        await Storage(DeletingStorage).WriteStateAsync(UserTokensGrain.StateName, unreadable, NewState("jti-1"));
+        await ExecuteAsync(_connectionString,
+            $"UPDATE orleans_grain_state SET payload = '\\x00ff'::bytea WHERE grain_id_ext = '{unreadable.Key}'");
+
+        var deleted = await NewSweeper().DeleteExpiredAsync(DateTimeOffset.UtcNow.AddYears(1), CancellationToken.None);
+
+        Assert.Equal(0, deleted);
+        Assert.Null(await ReadExpiryAsync(unreadable));
+        Assert.Equal(1L, await CountRowsAsync(unreadable));
+    }
+
+    [Fact]
+    public async Task Migrate_FillsExpiryOfVersion1Rows()
+    {
+        var grainId = NewGrainId();
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds());
+        var state = new UserTokensState();
+        state.Tokens["jti-1"] = new TokenLifetime(expiresAt.AddMinutes(-5), expiresAt);
+        await Storage(DeletingStorage).WriteStateAsync(
+            UserTokensGrain.StateName, grainId, new GrainState<UserTokensState>(state));
+
+        // A version 1 database had neither the column nor the trigger.
+        await ExecuteAsync(_connectionString, """
+            DROP TRIGGER orleans_tokens_state_expiry ON orleans_grain_state;
+            ALTER TABLE orleans_grain_state DROP COLUMN expires_at;
+            UPDATE orleans_tokens_schema SET version = 1;
+            """);
+        await PostgreSqlSchema.ApplyAsync(_connectionString, NullLogger.Instance, CancellationToken.None);
+
+        Assert.Equal(expiresAt, await ReadExpiryAsync(grainId));
+        Assert.Equal(2L, await ScalarAsync("SELECT version::bigint FROM orleans_tokens_schema"));
+        Assert.Equal(1L, await ScalarAsync(
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'orleans_grain_state_expiry_idx'"));
     }
 
     private static async Task<int> RunMigrateAsync(string connectionString)
@@ -256,15 +322,30 @@ public sealed class PostgreSqlStorageTests(StorageClusterFixture fixture)
         return new GrainState<UserTokensState>(state);
     }
 
+    private PostgreSqlExpiredStateStore NewSweeper() => new(
+        _connectionString, _silo!.Services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
+
+    private async Task<DateTimeOffset?> ReadExpiryAsync(GrainId grainId)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT expires_at FROM orleans_grain_state WHERE grain_id_ext = @grain", connection);
+        command.Parameters.AddWithValue("grain", grainId.Key.ToString());
+        return await command.ExecuteScalarAsync() is DateTime value ? new DateTimeOffset(value, TimeSpan.Zero) : null;
+    }
+
     private Task<long> CountRowsAsync(GrainId grainId) =>
         ScalarAsync($"SELECT count(*) FROM orleans_grain_state WHERE grain_id_ext = '{grainId.Key}'");
 
-    private async Task<long> ScalarAsync(string sql)
+    private Task<long> ScalarAsync(string sql) => ScalarAsync<long>(sql);
+
+    private async Task<T> ScalarAsync<T>(string sql)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
