@@ -16,7 +16,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddOrleans();
     builder.AddTokenAuthentication();
-    builder.AddLoginRateLimiting();
+    builder.AddApiRateLimiting();
     builder.Services.AddProblemDetails();
     builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
     builder.Services.AddApiDocument();

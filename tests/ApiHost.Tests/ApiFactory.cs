@@ -46,8 +46,10 @@ public sealed class ApiFactory(string environment, IReadOnlyDictionary<string, s
             ["Jwt:Audience"] = Audience,
             ["Logging:LogLevel:Default"] = "Warning",
 
-            // Every test request comes from the same test server, so the default login limit would be shared.
+            // Every test request comes from the same test server, so the default limits would be shared.
             ["RateLimiting:Login:PermitLimit"] = "1000000",
+            ["RateLimiting:Refresh:PermitLimit"] = "1000000",
+            ["RateLimiting:ClientAuthenticationFailures:PermitLimit"] = "1000000",
         };
         foreach (var userName in userNames)
         {

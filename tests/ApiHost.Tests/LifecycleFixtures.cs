@@ -106,3 +106,13 @@ public sealed class ShortLifetimeApiFixture() : ConfiguredApiFixture(
 public sealed class LoginLimitApiFixture() : ConfiguredApiFixture(
     ["rate-limited"],
     new Dictionary<string, string> { ["RateLimiting:Login:PermitLimit"] = "3" });
+
+/// <summary>A refresh limit of two a minute, so that a test can reach it.</summary>
+public sealed class RefreshLimitApiFixture() : ConfiguredApiFixture(
+    ["refresh-limited"],
+    new Dictionary<string, string> { ["RateLimiting:Refresh:PermitLimit"] = "2" });
+
+/// <summary>A limit of two failed client authentications a minute, so that a test can reach it.</summary>
+public sealed class ClientFailureLimitApiFixture() : ConfiguredApiFixture(
+    ["client-limited"],
+    new Dictionary<string, string> { ["RateLimiting:ClientAuthenticationFailures:PermitLimit"] = "2" });

@@ -60,8 +60,9 @@ public sealed class LocalCluster : IAsyncDisposable
             startInfo.Environment[$"Users__{user}__PasswordHash"] = demoHash;
         }
 
-        // The load tests log in many times a second from one address.
+        // The load tests log in and refresh many times a second from one address.
         startInfo.Environment["RateLimiting__Login__PermitLimit"] = "1000000";
+        startInfo.Environment["RateLimiting__Refresh__PermitLimit"] = "1000000";
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _script = new Process { StartInfo = startInfo, EnableRaisingEvents = true };

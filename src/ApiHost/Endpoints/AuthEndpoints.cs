@@ -29,7 +29,7 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Log in with a user name and password and receive an access token.")
-            .RequireRateLimiting(LoginRateLimiting.PolicyName)
+            .RequireRateLimiting(ApiRateLimits.LoginPolicy)
             .AllowAnonymous();
 
         auth.MapPost("/refresh", RefreshAsync)
@@ -38,7 +38,9 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Exchange a refresh token for a new access and refresh token; each refresh token works once.")
+            .RequireRateLimiting(ApiRateLimits.RefreshPolicy)
             .AllowAnonymous();
 
         auth.MapDelete("/logout", LogoutAsync)

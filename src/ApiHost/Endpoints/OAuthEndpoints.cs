@@ -21,9 +21,13 @@ public static class OAuthEndpoints
     }
 
     private static async Task<IResult> RevokeAsync(
-        HttpContext context, OAuthClientAuthenticator clients, TokenReader reader, IGrainFactory grains)
+        HttpContext context,
+        OAuthClientAuthenticator clients,
+        ClientAuthenticationThrottle throttle,
+        TokenReader reader,
+        IGrainFactory grains)
     {
-        var (token, error) = await ReadRequestAsync(context, clients);
+        var (token, error) = await ReadRequestAsync(context, clients, throttle);
         if (error is not null)
         {
             return error;
@@ -49,9 +53,13 @@ public static class OAuthEndpoints
     }
 
     private static async Task<IResult> IntrospectAsync(
-        HttpContext context, OAuthClientAuthenticator clients, TokenReader reader, IGrainFactory grains)
+        HttpContext context,
+        OAuthClientAuthenticator clients,
+        ClientAuthenticationThrottle throttle,
+        TokenReader reader,
+        IGrainFactory grains)
     {
-        var (token, error) = await ReadRequestAsync(context, clients);
+        var (token, error) = await ReadRequestAsync(context, clients, throttle);
         if (error is not null)
         {
             return error;
@@ -73,10 +81,10 @@ public static class OAuthEndpoints
 
     /// <summary>
     /// Checks the content type, the client credentials and the token field; returns the token, or the
-    /// error response RFC 6749 section 5.2 defines.
+    /// error response RFC 6749 section 5.2 defines. An address with too many failed authentications gets 429.
     /// </summary>
     private static async Task<(string? Token, IResult? Error)> ReadRequestAsync(
-        HttpContext context, OAuthClientAuthenticator clients)
+        HttpContext context, OAuthClientAuthenticator clients, ClientAuthenticationThrottle throttle)
     {
         context.Response.Headers.CacheControl = "no-store";
         if (!context.Request.HasFormContentType)
@@ -103,8 +111,15 @@ public static class OAuthEndpoints
                 "Send the client credentials either in the Authorization header or as form fields, not both."));
         }
 
+        var address = ApiRateLimits.ClientAddress(context);
+        if (throttle.IsBlocked(address))
+        {
+            return (null, new TooManyFailuresResult(throttle.Window));
+        }
+
         if (clients.Authenticate(context.Request, form) is null)
         {
+            throttle.RecordFailure(address);
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"orleans-tokens\"";
             return (null, OAuthError(StatusCodes.Status401Unauthorized, "invalid_client",
                 "Client authentication failed: send a configured client id and secret with HTTP Basic or as "
@@ -123,6 +138,14 @@ public static class OAuthEndpoints
 
     private static IResult OAuthError(int status, string error, string description) =>
         TypedResults.Json(new OAuthErrorResponse(error, description), statusCode: status);
+
+    /// <summary>The 429 response to an address that used up its failed client authentications.</summary>
+    private sealed class TooManyFailuresResult(TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => ApiRateLimits
+            .WriteTooManyRequestsAsync(httpContext, "failed client authentications", retryAfter)
+            .AsTask();
+    }
 }
 
 /// <summary>An error response of RFC 6749 section 5.2.</summary>
