@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using OrleansTokens.ApiHost;
 using OrleansTokens.ApiHost.Auth;
 using OrleansTokens.ApiHost.Endpoints;
 using OrleansTokens.AspNetCore;
+using OrleansTokens.Hosting;
 
 if (args is ["hash-password", ..])
 {
@@ -43,23 +43,19 @@ app.MapAuthEndpoints();
 app.MapSessionEndpoints();
 app.MapOAuthEndpoints();
 
+// The host disposes its services when it fails to start, so the configuration is read before it starts.
+var configuration = app.Configuration;
 try
 {
     await app.RunAsync();
 }
-catch (OptionsValidationException exception)
+catch (Exception exception) when (StartupErrors.Explain(exception, configuration) is { } lines)
 {
-    foreach (var failure in exception.Failures)
+    foreach (var line in lines)
     {
-        Console.Error.WriteLine($"Configuration error: {failure}");
+        Console.Error.WriteLine(line);
     }
 
-    return 1;
-}
-catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
-{
-    Console.Error.WriteLine(
-        $"Could not listen for HTTP: {exception.Message} Choose another address with --urls or ASPNETCORE_URLS.");
     return 1;
 }
 

@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace OrleansTokens.ApiHost.Tests;
 
 /// <summary>
-/// Outside Development the API must not start without a strong signing key. The failing cases run the
-/// built API as a separate process, because its entry point turns the validation error into a message on
-/// standard error and exit code 1, which an in-memory host does not show.
+/// Outside Development the API must not start without a strong signing key, and a busy port stops it with a
+/// message that names the setting. The failing cases run the built API as a separate process, because its
+/// entry point turns the error into a message on standard error and exit code 1, which an in-memory host does
+/// not show.
 /// </summary>
 public sealed class StartupValidationTests : IDisposable
 {
@@ -61,11 +64,45 @@ public sealed class StartupValidationTests : IDisposable
         Assert.True(health.IsSuccessStatusCode);
     }
 
+    [Fact]
+    public async Task Startup_BusySiloPort_NamesPortSetting()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var settings = ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []);
+        settings["OrleansTokens:Cluster:Endpoints:SiloPort"] = port.ToString();
+
+        var (exitCode, error) = await RunApiAsync(settings);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"silo port {port}", error, StringComparison.Ordinal);
+        Assert.Contains("OrleansTokens:Cluster:Endpoints:SiloPort", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_BusyHttpPort_NamesUrlsSetting()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var settings = ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []);
+
+        var (exitCode, error) = await RunApiAsync(settings, $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"Could not listen for HTTP: Failed to bind to address http://127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.Contains("--urls", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Runs the API from the test output folder in Production with <paramref name="settings"/> as command-line
     /// settings, and returns its exit code and standard error once it stops.
     /// </summary>
-    private static async Task<(int ExitCode, string Error)> RunApiAsync(Dictionary<string, string> settings)
+    private static async Task<(int ExitCode, string Error)> RunApiAsync(
+        Dictionary<string, string> settings, string urls = "http://127.0.0.1:0")
     {
         var folder = AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
@@ -76,7 +113,7 @@ public sealed class StartupValidationTests : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(folder, "OrleansTokens.ApiHost.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add(urls);
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");

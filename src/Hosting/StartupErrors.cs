@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace OrleansTokens.Hosting;
+
+/// <summary>
+/// Explanations of start-up failures that an operator can fix by configuration, so that the process exits
+/// with one clear message instead of an unhandled exception.
+/// </summary>
+public static class StartupErrors
+{
+    /// <summary>
+    /// Returns the lines that explain the failure and name the setting to change, or null when the exception is
+    /// not one of the known start-up failures.
+    /// </summary>
+    public static IReadOnlyList<string>? Explain(Exception exception, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var chain = Flatten(exception).ToList();
+
+        if (chain.OfType<OptionsValidationException>().FirstOrDefault() is { } invalid)
+        {
+            return invalid.Failures.Select(failure => $"Configuration error: {failure}").ToList();
+        }
+
+        // Kestrel wraps its bind failure in an IOException that names the address. Orleans throws it unwrapped.
+        if (chain.OfType<IOException>().FirstOrDefault(e => e.InnerException is AddressInUseException) is { } http)
+        {
+            return [$"Could not listen for HTTP: {http.Message} Choose another address with --urls or ASPNETCORE_URLS."];
+        }
+
+        if (chain.OfType<AddressInUseException>().Any())
+        {
+            var endpoints = new EndpointSettings();
+            configuration.GetSection($"{OrleansTokensHostingOptions.SectionName}:Endpoints").Bind(endpoints);
+            return
+            [
+                $"Could not listen for Orleans: silo port {endpoints.SiloPort} or gateway port "
+                + $"{endpoints.GatewayPort} is already in use. Stop the process that uses it, or set "
+                + "OrleansTokens:Cluster:Endpoints:SiloPort and GatewayPort to free ports.",
+            ];
+        }
+
+        if (chain.OfType<NpgsqlException>().FirstOrDefault() is { } database)
+        {
+            return
+            [
+                $"Could not use PostgreSQL: {database.Message}. Check that the server is running and that "
+                + $"ConnectionStrings:{OrleansTokensHostingOptions.ConnectionStringName} has the right host, port, "
+                + "database, user and password.",
+            ];
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception exception)
+    {
+        yield return exception;
+        IEnumerable<Exception> children = exception switch
+        {
+            AggregateException aggregate => aggregate.InnerExceptions,
+            { InnerException: { } inner } => [inner],
+            _ => [],
+        };
+        foreach (var descendant in children.SelectMany(Flatten))
+        {
+            yield return descendant;
+        }
+    }
+}
