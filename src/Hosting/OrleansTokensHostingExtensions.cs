@@ -40,6 +40,7 @@ public static class OrleansTokensHostingExtensions
                     connectionString, provider.GetRequiredService<ILogger<PostgreSqlSchemaMigrator>>()));
         }
 
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ListeningPortCheck>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddHostedService<ExpiredStateSweeper>();
         silo.Services.AddOptions<UserTokensOptions>()

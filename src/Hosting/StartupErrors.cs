@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OrleansTokens.Persistence.Sqlite;
 
 namespace OrleansTokens.Hosting;
 
@@ -32,15 +33,25 @@ public static class StartupErrors
             return [$"Could not listen for HTTP: {http.Message} Choose another address with --urls or ASPNETCORE_URLS."];
         }
 
-        if (chain.OfType<AddressInUseException>().Any())
+        if (chain.OfType<SqliteDatabaseInUseException>().FirstOrDefault() is { } databaseInUse)
+        {
+            return
+            [
+                $"{databaseInUse.Message} Two processes on one file would each keep their own copy of a user's "
+                + "tokens, and a revocation in one would not reach the other. Set "
+                + "OrleansTokens:Cluster:Storage:SqlitePath to choose another file.",
+            ];
+        }
+
+        if (chain.OfType<AddressInUseException>().FirstOrDefault() is { } portInUse)
         {
             var endpoints = new EndpointSettings();
             configuration.GetSection($"{OrleansTokensHostingOptions.SectionName}:Endpoints").Bind(endpoints);
             return
             [
-                $"Could not listen for Orleans: silo port {endpoints.SiloPort} or gateway port "
-                + $"{endpoints.GatewayPort} is already in use. Stop the process that uses it, or set "
-                + "OrleansTokens:Cluster:Endpoints:SiloPort and GatewayPort to free ports.",
+                $"Could not listen for Orleans: {portInUse.Message.TrimEnd('.')}. Stop the process that uses it, or "
+                + $"set OrleansTokens:Cluster:Endpoints:SiloPort (now {endpoints.SiloPort}) and GatewayPort (now "
+                + $"{endpoints.GatewayPort}) to free ports.",
             ];
         }
 

@@ -14,8 +14,9 @@ namespace OrleansTokens.Persistence.Sqlite;
 /// <remarks>
 /// The file uses write-ahead logging with <c>synchronous=FULL</c>, so a write has reached the disk before
 /// the grain's write call returns. Clearing a grain's state deletes its row; the next write is a first
-/// write again. Several processes may share one file, but only on one machine, since SQLite locking does
-/// not work over network file systems.
+/// write again. One process at a time uses a file: a second one fails to start with
+/// <see cref="SqliteDatabaseInUseException"/>. Keep the file on a local disk, since SQLite locking does not
+/// work over network file systems.
 /// </remarks>
 public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
@@ -25,6 +26,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     private readonly IGrainStorageSerializer _serializer;
     private readonly ILogger _logger;
     private readonly string _connectionString;
+    private bool _holdsLock;
 
     public SqliteGrainStorage(
         string name,
@@ -59,7 +61,17 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         lifecycle.Subscribe(
             $"{nameof(SqliteGrainStorage)}-{_name}",
             _options.InitStage,
-            cancellationToken => Task.Run(() => CreateSchema(), cancellationToken));
+            cancellationToken => Task.Run(() => CreateSchema(), cancellationToken),
+            _ =>
+            {
+                if (_holdsLock)
+                {
+                    _holdsLock = false;
+                    SqliteDatabaseLock.Release(Path.GetFullPath(_options.DatabasePath));
+                }
+
+                return Task.CompletedTask;
+            });
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         Task.Run(() => ReadState(stateName, grainId, grainState));
@@ -77,6 +89,9 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         {
             Directory.CreateDirectory(folder);
         }
+
+        SqliteDatabaseLock.Acquire(Path.GetFullPath(_options.DatabasePath));
+        _holdsLock = true;
 
         using var connection = Open();
         using var command = connection.CreateCommand();

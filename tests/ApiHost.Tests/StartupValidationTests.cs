@@ -76,9 +76,37 @@ public sealed class StartupValidationTests : IDisposable
         var (exitCode, error) = await RunApiAsync(settings);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains($"silo port {port}", error, StringComparison.Ordinal);
-        Assert.Contains("OrleansTokens:Cluster:Endpoints:SiloPort", error, StringComparison.Ordinal);
+        Assert.Contains($"already listens on 127.0.0.1:{port}", error, StringComparison.Ordinal);
+        Assert.Contains($"OrleansTokens:Cluster:Endpoints:SiloPort (now {port})", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecondInstance_SameFileOrPort_Exits()
+    {
+        var running = ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []);
+        await using var factory = new ApiFactory("Production", running);
+        using var client = factory.CreateClient();
+        using (var health = await client.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        using var otherDatabase = new TestDatabase();
+        var samePort = ApiFactory.EmbeddedSettings(otherDatabase.FilePath, ApiFactory.NewSigningKey(), []);
+        var siloPort = running["OrleansTokens:Cluster:Endpoints:SiloPort"];
+        samePort["OrleansTokens:Cluster:Endpoints:SiloPort"] = siloPort;
+
+        var (sameFileExit, sameFileError) = await RunApiAsync(
+            ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []));
+        var (samePortExit, samePortError) = await RunApiAsync(samePort);
+
+        Assert.Equal(1, sameFileExit);
+        Assert.Contains($"The SQLite database '{_database.FilePath}' is in use by another process", sameFileError, StringComparison.Ordinal);
+        Assert.Contains("OrleansTokens:Cluster:Storage:SqlitePath", sameFileError, StringComparison.Ordinal);
+        Assert.Equal(1, samePortExit);
+        Assert.Contains($"already listens on 127.0.0.1:{siloPort}", samePortError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", sameFileError + samePortError, StringComparison.Ordinal);
     }
 
     [Fact]
