@@ -43,23 +43,7 @@ app.MapAuthEndpoints();
 app.MapSessionEndpoints();
 app.MapOAuthEndpoints();
 
-// The host disposes its services when it fails to start, so the configuration is read before it starts.
-var configuration = app.Configuration;
-try
-{
-    await app.RunAsync();
-}
-catch (Exception exception) when (StartupErrors.Explain(exception, configuration) is { } lines)
-{
-    foreach (var line in lines)
-    {
-        Console.Error.WriteLine(line);
-    }
-
-    return 1;
-}
-
-return 0;
+return await StartupErrors.RunAsync(app, app.Configuration);
 
 /// <summary>Entry point type, public so that tests can start the app with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OrleansTokens.Persistence.Sqlite;
@@ -66,6 +67,31 @@ public static class StartupErrors
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Runs the host until it stops and returns the process exit code: 0, or 1 after a known start-up failure,
+    /// whose explanation goes to standard error. Other exceptions propagate.
+    /// </summary>
+    /// <param name="configuration">
+    /// The host's configuration, passed in because the host disposes its services when it fails to start.
+    /// </param>
+    public static async Task<int> RunAsync(IHost host, IConfiguration configuration)
+    {
+        try
+        {
+            await host.RunAsync();
+            return 0;
+        }
+        catch (Exception exception) when (Explain(exception, configuration) is { } lines)
+        {
+            foreach (var line in lines)
+            {
+                await Console.Error.WriteLineAsync(line);
+            }
+
+            return 1;
+        }
     }
 
     private static IEnumerable<Exception> Flatten(Exception exception)

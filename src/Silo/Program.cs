@@ -42,20 +42,4 @@ catch (InvalidOperationException exception)
 }
 
 app.MapHealthChecks("/health/live");
-// The host disposes its services when it fails to start, so the configuration is read before it starts.
-var configuration = app.Configuration;
-try
-{
-    await app.RunAsync();
-}
-catch (Exception exception) when (StartupErrors.Explain(exception, configuration) is { } lines)
-{
-    foreach (var line in lines)
-    {
-        Console.Error.WriteLine(line);
-    }
-
-    return 1;
-}
-
-return 0;
+return await StartupErrors.RunAsync(app, app.Configuration);

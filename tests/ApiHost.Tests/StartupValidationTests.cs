@@ -67,9 +67,7 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Startup_BusySiloPort_NamesPortSetting()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = ListenOnFreePort(out var port);
         var settings = ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []);
         settings["OrleansTokens:Cluster:Endpoints:SiloPort"] = port.ToString();
 
@@ -112,9 +110,7 @@ public sealed class StartupValidationTests : IDisposable
     [Fact]
     public async Task Startup_BusyHttpPort_NamesUrlsSetting()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = ListenOnFreePort(out var port);
         var settings = ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []);
 
         var (exitCode, error) = await RunApiAsync(settings, $"http://127.0.0.1:{port}");
@@ -123,6 +119,15 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Contains($"Could not listen for HTTP: Failed to bind to address http://127.0.0.1:{port}", error, StringComparison.Ordinal);
         Assert.Contains("--urls", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Listens on a free loopback port, as another process would, until the listener is disposed.</summary>
+    private static TcpListener ListenOnFreePort(out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
     }
 
     /// <summary>
