@@ -41,7 +41,7 @@ internal static class RefreshSessions
                     request.PresentedJti, now, new IssuedPair(successor.Access.Token, successor.Refresh.Token)),
             };
             var access = successor.Access.Token;
-            state.Tokens[access.Jti] = new TokenLifetime(access.IssuedAt, access.ExpiresAt, request.SessionId);
+            state.Tokens[access.Jti] = new TokenLifetime(access.IssuedAt, access.ExpiresAt, request.SessionId, now);
             LimitAccessTokens(state, request.SessionId, options.MaxAccessTokensPerSession);
             return new RefreshResult(RefreshOutcome.Rotated, successor);
         }
@@ -72,7 +72,7 @@ internal static class RefreshSessions
     {
         var tokens = state.Tokens
             .Where(pair => pair.Value.SessionId == sessionId)
-            .OrderByDescending(pair => pair.Value.IssuedAt)
+            .OrderByDescending(pair => pair.Value.RegisteredAt ?? pair.Value.IssuedAt)
             .ThenByDescending(pair => pair.Key, StringComparer.Ordinal)
             .Skip(max)
             .Select(pair => pair.Key)

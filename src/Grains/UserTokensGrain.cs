@@ -137,7 +137,7 @@ public sealed partial class UserTokensGrain(
                 Truncate(session.IpAddress, MaxIpAddressLength),
                 LastRotation: null);
             tokens.Tokens[session.Access.Jti] = new TokenLifetime(
-                session.Access.IssuedAt, session.Access.ExpiresAt, session.SessionId);
+                session.Access.IssuedAt, session.Access.ExpiresAt, session.SessionId, Now);
             return EnforceSessionLimit(tokens);
         });
         LogSessionStarted(logger, UserId, session.SessionId);

@@ -45,11 +45,17 @@ public sealed class UserTokensState
 }
 
 /// <summary>Issue and expiry times of one registered access token, and the session it belongs to, if any.</summary>
+/// <param name="RegisteredAt">
+/// The grain's clock when a login or refresh registered the token. Unlike the whole-second
+/// <paramref name="IssuedAt"/>, it orders tokens issued within one second, so the per-session limit revokes
+/// the oldest. Null in older rows.
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansTokens.Grains.TokenLifetime")]
 public sealed record TokenLifetime(
     [property: Id(0)] DateTimeOffset IssuedAt,
     [property: Id(1)] DateTimeOffset ExpiresAt,
-    [property: Id(2)] string? SessionId = null);
+    [property: Id(2)] string? SessionId = null,
+    [property: Id(3)] DateTimeOffset? RegisteredAt = null);
 
 /// <summary>
 /// One session: when it started and was last refreshed, its current refresh token, and the last rotation.

@@ -139,6 +139,32 @@ public sealed class SessionExpiryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Refresh_SameSecond_KeepsNewestAccessTokens()
+    {
+        var user = fixture.User("access-token-limit-same-second");
+        await user.StartSessionAsync(TestSessions.New(Clock, "s1"));
+
+        // JWT issue times have whole seconds, so every successor here has the same IssuedAt.
+        var issuedAt = new ManualTimeProvider(Clock.GetUtcNow());
+        var presented = "s1-refresh";
+        const int Refreshes = 12;
+        for (var i = 1; i <= Refreshes; i++)
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(1));
+            await user.RefreshAsync(new RefreshRequest("s1", presented, TestSessions.Pair(issuedAt, $"t{i}")));
+            presented = $"t{i}-refresh";
+        }
+
+        Assert.False(await user.IsActiveAsync("s1-access"));
+        Assert.False(await user.IsActiveAsync("t1-access"));
+        Assert.False(await user.IsActiveAsync("t2-access"));
+        for (var i = 3; i <= Refreshes; i++)
+        {
+            Assert.True(await user.IsActiveAsync($"t{i}-access"), $"t{i}-access should be active.");
+        }
+    }
+
+    [Fact]
     public async Task Refresh_KeepsNewestAccessTokensOfSession()
     {
         var user = fixture.User("access-token-limit");
