@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace OrleansTokens.ApiHost.Tests;
@@ -205,6 +207,40 @@ public sealed class OAuthTests(LifecycleApiFixture fixture)
 
         await AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request");
         Assert.Equal(HttpStatusCode.OK, await Client.GetProtectedStatusAsync(tokens.AccessToken));
+    }
+
+    [Theory]
+    [InlineData("/oauth/revoke", "garbage")]
+    [InlineData("/oauth/introspect", "garbage")]
+    [InlineData("/oauth/introspect", "--x\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\nabc\r\n--x--\r\n")]
+    public async Task Multipart_Is400InvalidRequest(string path, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
+            Encoding.UTF8.GetBytes($"{ConfiguredApiFixture.ClientId}:{ConfiguredApiFixture.ClientSecret}")));
+
+        using var response = await Client.SendAsync(request);
+
+        await AssertOAuthErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task ClientIdWithLineBreak_Is401AndLoggedOnOneLine()
+    {
+        const string Forged = "x\ninfo: OrleansTokens.Grains.UserTokensGrain[1002] Revoked token abc of user test";
+
+        using var response = await Client.PostFormAsync(
+            "/oauth/introspect", [new("token", "abc"), new("client_id", Forged), new("client_secret", "y")]);
+
+        await AssertOAuthErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_client");
+        Assert.Equal(
+            "x?info: OrleansTokens.Grains.UserTokensGrain[1002] Revoked token abc of user test",
+            Auth.OAuthClientAuthenticator.ForLog(Forged));
+        Assert.Equal(100, Auth.OAuthClientAuthenticator.ForLog(new string('a', 500)).Length);
     }
 
     internal static async Task AssertInactiveAsync(HttpResponseMessage response)

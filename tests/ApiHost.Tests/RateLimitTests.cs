@@ -39,6 +39,7 @@ public sealed class RefreshRateLimitTests(RefreshLimitApiFixture fixture) : ICla
         await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.NotNull(limited.Headers.RetryAfter);
         Assert.Equal("Too many refresh requests", body.GetProperty("title").GetString());
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", body.GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.OK, await client.GetProtectedStatusAsync(second.AccessToken));
     }
 }

@@ -87,6 +87,7 @@ public static class ApiRateLimits
             HttpContext = context,
             ProblemDetails =
             {
+                Type = "https://tools.ietf.org/html/rfc6585#section-4",
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = $"Too many {requests}",
                 Detail = $"Too many {requests} from this address; retry after {seconds} seconds.",

@@ -53,18 +53,35 @@ public sealed partial class OAuthClientAuthenticator(
         if (!clients.CurrentValue.TryGetValue(clientId, out var client)
             || !TryParseHex(client.SecretSha256, out var expected))
         {
-            LogFailed(logger, clientId);
+            LogFailed(logger, ForLog(clientId));
             return null;
         }
 
         var actual = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         if (!CryptographicOperations.FixedTimeEquals(actual, expected))
         {
-            LogFailed(logger, clientId);
+            LogFailed(logger, ForLog(clientId));
             return null;
         }
 
         return clientId;
+    }
+
+    /// <summary>
+    /// Returns the client id as it may appear in a log line: control characters, such as a line break that
+    /// would start a forged log entry, become '?', and the id is cut to 100 characters.
+    /// </summary>
+    public static string ForLog(string clientId)
+    {
+        const int MaxLength = 100;
+        var shown = clientId.Length > MaxLength ? clientId[..MaxLength] : clientId;
+        return string.Create(shown.Length, shown, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+            }
+        });
     }
 
     private static (string? ClientId, string? Secret) ReadCredentials(HttpRequest request, IFormCollection form)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Net.Http.Headers;
 using OrleansTokens.ApiHost.Auth;
 
 namespace OrleansTokens.ApiHost.Endpoints;
@@ -87,7 +88,10 @@ public static class OAuthEndpoints
         HttpContext context, OAuthClientAuthenticator clients, ClientAuthenticationThrottle throttle)
     {
         context.Response.Headers.CacheControl = "no-store";
-        if (!context.Request.HasFormContentType)
+
+        // RFC 7009 and RFC 7662 requests are URL-encoded forms; a multipart form is not accepted.
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return (null, OAuthError(StatusCodes.Status400BadRequest, "invalid_request",
                 "Send the request as application/x-www-form-urlencoded with a 'token' field."));
@@ -98,10 +102,11 @@ public static class OAuthEndpoints
         {
             form = await context.Request.ReadFormAsync(context.RequestAborted);
         }
-        catch (InvalidDataException exception)
+        catch (Exception exception) when (exception is InvalidDataException
+            or (IOException and not BadHttpRequestException))
         {
             return (null, OAuthError(StatusCodes.Status400BadRequest, "invalid_request",
-                $"The form is too large: {exception.Message}"));
+                $"The form could not be read: {exception.Message}"));
         }
 
         // RFC 6749 section 2.3 allows one authentication method per request.
