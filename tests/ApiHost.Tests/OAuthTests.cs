@@ -229,7 +229,7 @@ public sealed class OAuthTests(LifecycleApiFixture fixture)
     }
 
     [Fact]
-    public async Task ClientIdWithLineBreak_Is401AndLoggedOnOneLine()
+    public async Task ClientIdLineBreak_LoggedOnOneLine()
     {
         const string Forged = "x\ninfo: OrleansTokens.Grains.UserTokensGrain[1002] Revoked token abc of user test";
 

@@ -74,8 +74,8 @@ public sealed partial class OAuthClientAuthenticator(
     public static string ForLog(string clientId)
     {
         const int MaxLength = 100;
-        var shown = clientId.Length > MaxLength ? clientId[..MaxLength] : clientId;
-        return string.Create(shown.Length, shown, static (span, source) =>
+        var prefix = clientId.Length > MaxLength ? clientId[..MaxLength] : clientId;
+        return string.Create(prefix.Length, prefix, static (span, source) =>
         {
             for (var i = 0; i < source.Length; i++)
             {

@@ -89,7 +89,7 @@ public static class OAuthEndpoints
     {
         context.Response.Headers.CacheControl = "no-store";
 
-        // RFC 7009 and RFC 7662 requests are URL-encoded forms; a multipart form is not accepted.
+        // RFC 7009 and RFC 7662 requests are URL-encoded forms, so a multipart form gets 400.
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
             || !contentType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
