@@ -29,9 +29,17 @@ public sealed partial class ExpiredStateSweeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepInterval, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            await SweepOnceAsync(stoppingToken);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await SweepOnceAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // A host that fails to start cancels this service without a stop call, and it would log a canceled
+            // task as a critical failure of a background service. Ending normally avoids that misleading line.
         }
     }
 
