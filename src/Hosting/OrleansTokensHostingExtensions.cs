@@ -185,6 +185,12 @@ public static class OrleansTokensHostingExtensions
         }
     }
 
+    /// <summary>SQLite's result code for a file that is not a database.</summary>
+    private const int SqliteNotADatabase = 26;
+
+    /// <summary>SQLite's result code for a damaged database file.</summary>
+    private const int SqliteCorrupt = 11;
+
     /// <summary>
     /// Opens the SQLite file once at configuration time, so that an unusable path stops the process with a
     /// message that names the setting, rather than failing later inside the silo's start-up.
@@ -192,6 +198,14 @@ public static class OrleansTokensHostingExtensions
     private static string CheckSqlitePath(string configuredPath, string contentRootPath)
     {
         const string Setting = "OrleansTokens:Cluster:Storage:SqlitePath";
+        const string Variable = "OrleansTokens__Cluster__Storage__SqlitePath";
+        if (string.IsNullOrWhiteSpace(configuredPath))
+        {
+            throw new InvalidOperationException(
+                $"{Setting} is empty. Set it, or the environment variable {Variable}, to a file path such as "
+                + "data/orleanstokens.db (relative to the content root) or /var/lib/orleanstokens/tokens.db.");
+        }
+
         string? path = null;
         try
         {
@@ -214,12 +228,20 @@ public static class OrleansTokensHostingExtensions
             command.ExecuteScalar();
             return path;
         }
+        catch (SqliteException exception) when (exception.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        {
+            throw new InvalidOperationException(
+                $"{Setting} is '{configuredPath}' ({path}), which is not a usable SQLite database: "
+                + $"{exception.Message} Move that file away so that a new database is created, or set {Setting} "
+                + $"(environment variable {Variable}) to another file.");
+        }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException
             or SqliteException or ArgumentException or NotSupportedException)
         {
             throw new InvalidOperationException(
                 $"{Setting} is '{configuredPath}' ({path ?? "not a valid path"}), which cannot be used as a SQLite "
-                + $"database: {exception.Message} Set it to a writable file path such as data/orleanstokens.db.");
+                + $"database: {exception.Message} Set {Setting} (environment variable {Variable}) to a file in a "
+                + "folder that this process can create and write.");
         }
     }
 

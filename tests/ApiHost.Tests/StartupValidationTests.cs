@@ -121,6 +121,35 @@ public sealed class StartupValidationTests : IDisposable
         Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Startup_UnusableSqlitePaths_NameTheFix()
+    {
+        var notADatabase = _database.FilePath + ".txt";
+        await File.WriteAllTextAsync(notADatabase, "this is not a SQLite database, it is plain text of some length");
+        var underAFile = Path.Combine(notADatabase, "tokens.db");
+
+        var (emptyExit, emptyError) = await RunWithSqlitePathAsync(" ");
+        var (corruptExit, corruptError) = await RunWithSqlitePathAsync(notADatabase);
+        var (folderExit, folderError) = await RunWithSqlitePathAsync(underAFile);
+
+        Assert.Equal(1, emptyExit);
+        Assert.Contains("OrleansTokens:Cluster:Storage:SqlitePath is empty", emptyError, StringComparison.Ordinal);
+        Assert.Contains("OrleansTokens__Cluster__Storage__SqlitePath", emptyError, StringComparison.Ordinal);
+        Assert.Equal(1, corruptExit);
+        Assert.Contains("not a usable SQLite database", corruptError, StringComparison.Ordinal);
+        Assert.Contains("Move that file away", corruptError, StringComparison.Ordinal);
+        Assert.Equal(1, folderExit);
+        Assert.Contains($"({underAFile}), which cannot be used", folderError, StringComparison.Ordinal);
+        Assert.Contains("a folder that this process can create and write", folderError, StringComparison.Ordinal);
+    }
+
+    private Task<(int ExitCode, string Error)> RunWithSqlitePathAsync(string path)
+    {
+        var settings = ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []);
+        settings["OrleansTokens:Cluster:Storage:SqlitePath"] = path;
+        return RunApiAsync(settings);
+    }
+
     /// <summary>Listens on a free loopback port, as another process would, until the listener is disposed.</summary>
     private static TcpListener ListenOnFreePort(out int port)
     {
