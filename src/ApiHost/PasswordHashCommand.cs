@@ -11,9 +11,11 @@ public static class PasswordHashCommand
     public static int Run(TextReader input, TextWriter output, TextWriter error)
     {
         var password = input.ReadLine();
-        if (string.IsNullOrEmpty(password))
+        if (string.IsNullOrWhiteSpace(password))
         {
-            error.WriteLine("No password on standard input. Usage: echo 'secret' | dotnet run --project src/ApiHost -- hash-password");
+            error.WriteLine(
+                "The password on standard input is missing, empty or only white space. Usage: "
+                + "echo 'secret' | dotnet run --no-launch-profile --project src/ApiHost -- hash-password");
             return 2;
         }
 

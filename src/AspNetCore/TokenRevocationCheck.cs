@@ -92,7 +92,7 @@ internal sealed partial class TokenRevocationCheck(
         return TokenLimits.Validate(sessionId, "sid", TokenLimits.MaxSessionIdLength) is null ? sessionId : null;
     }
 
-    // A claim of the wrong JSON type (a number or an array) reads as missing, so it is rejected.
+    // An array or object claim reads as missing, so the token is rejected. A number reads as its decimal text.
     private static string? ReadClaim(JsonWebToken token, string name) =>
         token.TryGetPayloadValue<string>(name, out var value) ? value : null;
 

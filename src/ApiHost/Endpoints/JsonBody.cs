@@ -18,6 +18,7 @@ internal static class JsonBody
                 $"Send the body as JSON with Content-Type application/json: {example}"));
         }
 
+        RequestBodyLimit.Apply(request.HttpContext);
         try
         {
             var body = await request.ReadFromJsonAsync<T>(request.HttpContext.RequestAborted);

@@ -97,6 +97,7 @@ public static class OAuthEndpoints
                 "Send the request as application/x-www-form-urlencoded with a 'token' field."));
         }
 
+        RequestBodyLimit.Apply(context);
         IFormCollection form;
         try
         {
