@@ -84,7 +84,16 @@ stop_all() {
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
+    # A silo that cannot reach PostgreSQL waits a minute or more per shutdown step, so give up after 30 s.
+    local stop_deadline=$((SECONDS + 30))
     for pid in "${pids[@]}"; do
+        while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $stop_deadline ]; do
+            sleep 0.5
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            log "pid $pid did not stop within 30 s after SIGTERM; sending SIGKILL"
+            kill -9 "$pid" 2>/dev/null || true
+        fi
         wait "$pid" 2>/dev/null || true
     done
     as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
@@ -186,4 +195,8 @@ while true; do
             log "$name (pid $pid) has exited; see $state_dir/logs/$name.log"
         fi
     done <"$pids_file"
+    if [ -z "${reported[postgresql]:-}" ] && ! as_pg "$pg_bin/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; then
+        reported[postgresql]=1
+        log "PostgreSQL has stopped; the cluster answers 503 until it runs again. See $pg_data/postgresql.log"
+    fi
 done
