@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -97,6 +98,19 @@ public static class OrleansTokensHostingExtensions
                 "ConnectionStrings:OrleansTokens is missing, and PostgreSQL clustering or storage needs it. Set it "
                 + "(environment variable ConnectionStrings__OrleansTokens) to a connection string such as "
                 + "'Host=127.0.0.1;Port=5432;Database=orleanstokens;Username=orleans;Password=...'.");
+        }
+
+        // Npgsql's parse errors quote the failing part, which can be a piece of the password, so they are not shown.
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException)
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:OrleansTokens is not a valid Npgsql connection string: a key is unknown or a "
+                + "value has the wrong form. Write it as 'Key=value' pairs separated by ';', and put a value that "
+                + "contains ';', '=' or quotes in double quotes, as in Password=\"a;b\".");
         }
 
         return connectionString;
