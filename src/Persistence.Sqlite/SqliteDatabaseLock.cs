@@ -14,12 +14,14 @@ public sealed class SqliteDatabaseInUseException(string databasePath, Exception 
 }
 
 /// <summary>
-/// An exclusive lock on <c>{database}.lock</c>, so that one process at a time uses a grain storage file.
+/// An exclusive advisory lock on a grain storage file, so that one process at a time uses it.
 /// </summary>
 /// <remarks>
 /// Two processes with localhost clustering are two Orleans clusters, so each would activate its own copy of a
-/// user's grain and serve checks from memory that the other's revocations never reach. Silos of one process
-/// share the lock. The operating system releases it when the process ends, also after <c>kill -9</c>.
+/// user's grain and serve checks from memory that the other's revocations never reach. The lock is on the
+/// database file itself, so a second path to the same file (a symbolic or hard link) meets it too. SQLite's own
+/// locks are POSIX record locks, which on Linux are independent of this one. Silos of one process share the
+/// lock. The operating system releases it when the process ends, also after <c>kill -9</c>.
 /// </remarks>
 internal static class SqliteDatabaseLock
 {
@@ -31,18 +33,19 @@ internal static class SqliteDatabaseLock
     {
         lock (Held)
         {
-            if (Held.TryGetValue(databasePath, out var entry))
+            var key = Resolve(databasePath);
+            if (Held.TryGetValue(key, out var entry))
             {
-                Held[databasePath] = (entry.File, entry.Holders + 1);
+                Held[key] = (entry.File, entry.Holders + 1);
                 return;
             }
 
             try
             {
                 // On Linux, .NET takes an advisory flock for FileShare.None, which a second process cannot take.
-                var file = new FileStream(
-                    databasePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                Held[databasePath] = (file, 1);
+                // An empty new file is what SQLite makes of a new database too.
+                var file = new FileStream(key, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                Held[key] = (file, 1);
             }
             catch (IOException exception) when (exception is not FileNotFoundException and not DirectoryNotFoundException)
             {
@@ -56,19 +59,29 @@ internal static class SqliteDatabaseLock
     {
         lock (Held)
         {
-            if (!Held.TryGetValue(databasePath, out var entry))
+            var key = Resolve(databasePath);
+            if (!Held.TryGetValue(key, out var entry))
             {
                 return;
             }
 
             if (entry.Holders > 1)
             {
-                Held[databasePath] = (entry.File, entry.Holders - 1);
+                Held[key] = (entry.File, entry.Holders - 1);
                 return;
             }
 
-            Held.Remove(databasePath);
+            Held.Remove(key);
             entry.File.Dispose();
         }
+    }
+
+    /// <summary>Returns the full path of the file a symbolic link points to, or the path itself.</summary>
+    private static string Resolve(string databasePath)
+    {
+        var fullPath = Path.GetFullPath(databasePath);
+        return File.Exists(fullPath) && new FileInfo(fullPath).ResolveLinkTarget(returnFinalTarget: true) is { } target
+            ? target.FullName
+            : fullPath;
     }
 }

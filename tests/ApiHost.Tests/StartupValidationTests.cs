@@ -95,13 +95,20 @@ public sealed class StartupValidationTests : IDisposable
         var siloPort = running["OrleansTokens:Cluster:Endpoints:SiloPort"];
         samePort["OrleansTokens:Cluster:Endpoints:SiloPort"] = siloPort;
 
+        var link = _database.FilePath + ".link";
+        File.CreateSymbolicLink(link, _database.FilePath);
+
         var (sameFileExit, sameFileError) = await RunApiAsync(
             ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []));
+        var (linkExit, linkError) = await RunApiAsync(
+            ApiFactory.EmbeddedSettings(link, ApiFactory.NewSigningKey(), []));
         var (samePortExit, samePortError) = await RunApiAsync(samePort);
 
         Assert.Equal(1, sameFileExit);
         Assert.Contains($"The SQLite database '{_database.FilePath}' is in use by another process", sameFileError, StringComparison.Ordinal);
         Assert.Contains("OrleansTokens:Cluster:Storage:SqlitePath", sameFileError, StringComparison.Ordinal);
+        Assert.Equal(1, linkExit);
+        Assert.Contains($"The SQLite database '{link}' is in use by another process", linkError, StringComparison.Ordinal);
         Assert.Equal(1, samePortExit);
         Assert.Contains($"already listens on 127.0.0.1:{siloPort}", samePortError, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", sameFileError + samePortError, StringComparison.Ordinal);
