@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
         --connections) connections=${2:?}; shift 2 ;;
         --users) users=${2:?}; shift 2 ;;
         --cluster) cluster=1; shift ;;
-        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,7p' "$0" | sed -E 's/^# ?//'; exit 0 ;;
         *) echo "Unknown argument '$1'; see --help." >&2; exit 2 ;;
     esac
 done

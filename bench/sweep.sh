@@ -13,7 +13,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --rows) rows=${2:?}; shift 2 ;;
         --port) port=${2:?}; shift 2 ;;
-        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,7p' "$0" | sed -E 's/^# ?//'; exit 0 ;;
         *) echo "Unknown argument '$1'; see --help." >&2; exit 2 ;;
     esac
 done

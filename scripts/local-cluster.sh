@@ -197,6 +197,6 @@ while true; do
     done <"$pids_file"
     if [ -z "${reported[postgresql]:-}" ] && ! as_pg "$pg_bin/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; then
         reported[postgresql]=1
-        log "PostgreSQL has stopped; the cluster answers 503 until it runs again. See $pg_data/postgresql.log"
+        log "PostgreSQL has stopped, and this script does not restart it: the cluster answers 503 until PostgreSQL runs again. See $pg_data/postgresql.log"
     fi
 done

@@ -241,6 +241,7 @@ public sealed class OAuthTests(LifecycleApiFixture fixture)
             "x?info: OrleansTokens.Grains.UserTokensGrain[1002] Revoked token abc of user test",
             Auth.OAuthClientAuthenticator.ForLog(Forged));
         Assert.Equal(100, Auth.OAuthClientAuthenticator.ForLog(new string('a', 500)).Length);
+        Assert.Equal("a?b?c?d", Auth.OAuthClientAuthenticator.ForLog("a\u2028b\u2029c\u200Bd"));
     }
 
     internal static async Task AssertInactiveAsync(HttpResponseMessage response)

@@ -5,10 +5,10 @@ using System.Net.Sockets;
 namespace OrleansTokens.ApiHost.Tests;
 
 /// <summary>
-/// Outside Development the API must not start without a strong signing key, and a busy port stops it with a
-/// message that names the setting. The failing cases run the built API as a separate process, because its
-/// entry point turns the error into a message on standard error and exit code 1, which an in-memory host does
-/// not show.
+/// Outside Development the API must not start without a strong signing key, and a busy port or an unusable
+/// setting stops it with a message that names the setting. The failing cases run the built API as a separate
+/// process, because its entry point turns the error into a message on standard error and exit code 1, which an
+/// in-memory host does not show.
 /// </summary>
 public sealed class StartupValidationTests : IDisposable
 {
@@ -148,6 +148,22 @@ public sealed class StartupValidationTests : IDisposable
         Assert.Equal(1, folderExit);
         Assert.Contains($"({underAFile}), which cannot be used", folderError, StringComparison.Ordinal);
         Assert.Contains("a folder that this process can create and write", folderError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("RateLimiting:Refresh:Window", "2.00:00:00")]
+    [InlineData("RateLimiting:Login:PermitLimit", "0")]
+    [InlineData("RateLimiting:ClientAuthenticationFailures:Window", "-00:01:00")]
+    public async Task Startup_BadRateLimit_NamesSetting(string key, string value)
+    {
+        var settings = ApiFactory.EmbeddedSettings(_database.FilePath, ApiFactory.NewSigningKey(), []);
+        settings[key] = value;
+
+        var (exitCode, error) = await RunApiAsync(settings);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(key[..key.LastIndexOf(':')] + " has PermitLimit", error, StringComparison.Ordinal);
+        Assert.Contains("at most 1.00:00:00", error, StringComparison.Ordinal);
     }
 
     private Task<(int ExitCode, string Error)> RunWithSqlitePathAsync(string path)

@@ -39,6 +39,12 @@ public static class ApiRateLimits
     /// <summary>Failed OAuth client authentications per address and window, by default.</summary>
     public const int DefaultClientFailureLimit = 30;
 
+    /// <summary>
+    /// Maximum window. The fixed-window limiter reports the whole window as the wait, so the
+    /// <c>Retry-After</c> header is at most a day.
+    /// </summary>
+    private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(1);
+
     private static readonly Dictionary<string, string> LimitedRequests = new(StringComparer.Ordinal)
     {
         [LoginPolicy] = "login attempts",
@@ -90,7 +96,7 @@ public static class ApiRateLimits
                 Type = "https://tools.ietf.org/html/rfc6585#section-4",
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = $"Too many {requests}",
-                Detail = $"Too many {requests} from this address; retry after {seconds} seconds.",
+                Detail = $"Too many {requests} from this address; the limit resets within {seconds} seconds.",
             },
         });
     }
@@ -111,11 +117,11 @@ public static class ApiRateLimits
     {
         var settings = new RateLimitSettings { PermitLimit = defaultLimit };
         configuration.GetSection($"RateLimiting:{name}").Bind(settings);
-        if (settings.PermitLimit < 1 || settings.Window <= TimeSpan.Zero)
+        if (settings.PermitLimit < 1 || settings.Window <= TimeSpan.Zero || settings.Window > MaxWindow)
         {
             throw new InvalidOperationException(
                 $"RateLimiting:{name} has PermitLimit {settings.PermitLimit} and Window {settings.Window}; set "
-                + "PermitLimit to at least 1 and Window to a positive time span such as 00:01:00.");
+                + "PermitLimit to at least 1 and Window to a positive time span of at most 1.00:00:00, such as 00:01:00.");
         }
 
         return settings;

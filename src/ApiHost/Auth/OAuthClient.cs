@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -68,8 +69,9 @@ public sealed partial class OAuthClientAuthenticator(
     }
 
     /// <summary>
-    /// Returns the client id as it may appear in a log line: control characters, such as a line break that
-    /// would start a forged log entry, become '?', and the id is cut to 100 characters.
+    /// Returns the client id as it may appear in a log line: control and format characters and the Unicode line
+    /// and paragraph separators, which could start a forged log entry, become '?', and the id is cut to 100
+    /// characters.
     /// </summary>
     public static string ForLog(string clientId)
     {
@@ -79,10 +81,14 @@ public sealed partial class OAuthClientAuthenticator(
         {
             for (var i = 0; i < source.Length; i++)
             {
-                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+                span[i] = IsLineBreakingOrInvisible(source[i]) ? '?' : source[i];
             }
         });
     }
+
+    private static bool IsLineBreakingOrInvisible(char character) =>
+        char.GetUnicodeCategory(character) is UnicodeCategory.Control or UnicodeCategory.Format
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     private static (string? ClientId, string? Secret) ReadCredentials(HttpRequest request, IFormCollection form)
     {
