@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the OrleansTokens cluster topology as local processes on 127.0.0.1: PostgreSQL, the schema step,
-# 2 silos and 2 API hosts. The same topology as docker-compose.yml, with the settings of deploy/cluster.env.
+# 2 silos and 2 API hosts. The same topology as docker-compose.yml without its nginx proxy, with the settings of
+# deploy/cluster.env.
 # Stops everything it started on Ctrl+C or SIGTERM.
 set -euo pipefail
 

@@ -1,7 +1,8 @@
 namespace OrleansTokens.AspNetCore;
 
 /// <summary>
-/// Settings of the revocation check, bound from the <c>OrleansTokens:Revocation</c> configuration section.
+/// Settings of the revocation check. <c>AddTokenRevocation</c> binds no configuration: pass them through its
+/// <c>configure</c> argument, or bind <see cref="SectionName"/> as the sample API host does.
 /// </summary>
 public sealed class TokenRevocationOptions
 {

@@ -16,7 +16,8 @@ public interface IUserTokensGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Adds a token id to the allowlist. Registering a token id that is already present is a no-op.
-    /// Throws <see cref="ArgumentException"/> for an empty or oversized id or an expiry in the past.
+    /// Throws <see cref="ArgumentException"/> for an empty, oversized or control-character id, an expiry not after
+    /// the issue time, or an expiry further in the past than the clock skew.
     /// </summary>
     [Alias("Register")]
     Task RegisterAsync(IssuedToken token);

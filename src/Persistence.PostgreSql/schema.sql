@@ -301,7 +301,8 @@ WITH members AS (
 DELETE FROM orleans_membership_version WHERE deployment_id = @DeploymentId;
 $sql$),
 
--- Removes silos that are dead (status 6), unsuspected, and silent since before the cutoff.
+-- Removes silos that are dead (status 6), unsuspected, and silent since before the cutoff. The provider
+-- uses this only when CleanupDefunctSiloEntryKey below is missing.
 ('CleanupDefunctSiloEntriesKey', $sql$
 DELETE FROM orleans_membership
 WHERE deployment_id = @DeploymentId
@@ -309,6 +310,21 @@ WHERE deployment_id = @DeploymentId
   AND start_time < @IAmAliveTime
   AND i_am_alive_time < @IAmAliveTime
   AND COALESCE(suspect_times, '') = '';
+$sql$),
+
+-- Removes one dead silo that the provider chose: dead, silent since before the cutoff, and without suspicions
+-- at or after it. A silo killed by its peers carries their votes in suspect_times, which the query above
+-- would keep forever. The row goes only if it is unchanged since the provider read it.
+('CleanupDefunctSiloEntryKey', $sql$
+DELETE FROM orleans_membership
+WHERE deployment_id = @DeploymentId
+  AND address = @Address
+  AND port = @Port
+  AND generation = @Generation
+  AND status = 6
+  AND start_time = @StartTime
+  AND i_am_alive_time = @IAmAliveTime
+  AND suspect_times IS NOT DISTINCT FROM @SuspectTimes::text;
 $sql$)
 
 ON CONFLICT (querykey) DO UPDATE SET querytext = EXCLUDED.querytext;

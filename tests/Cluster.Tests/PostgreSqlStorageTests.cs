@@ -185,7 +185,7 @@ public sealed class PostgreSqlStorageTests(StorageClusterFixture fixture)
         await PostgreSqlSchema.ApplyAsync(_connectionString, NullLogger.Instance, CancellationToken.None);
 
         Assert.Equal(1L, await CountRowsAsync(grainId));
-        Assert.Equal(13L, await ScalarAsync("SELECT count(*) FROM orleansquery"));
+        Assert.Equal(14L, await ScalarAsync("SELECT count(*) FROM orleansquery"));
     }
 
     [Fact]
@@ -290,6 +290,76 @@ public sealed class PostgreSqlStorageTests(StorageClusterFixture fixture)
         Assert.Equal(2L, await ScalarAsync("SELECT version::bigint FROM orleans_tokens_schema"));
         Assert.Equal(1L, await ScalarAsync(
             "SELECT count(*) FROM pg_indexes WHERE indexname = 'orleans_grain_state_expiry_idx'"));
+    }
+
+    [Fact]
+    public async Task MembershipCleanup_RemovesSiloDeclaredDead()
+    {
+        using var host = Host.CreateDefaultBuilder()
+            .UseOrleans(silo =>
+            {
+                silo.Configure<ClusterOptions>(options => options.ClusterId = options.ServiceId = "membership-test");
+                silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, 11713, 30713);
+                silo.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = "Npgsql";
+                    options.ConnectionString = _connectionString;
+                });
+            })
+            .Build();
+        await host.StartAsync();
+        try
+        {
+            var table = host.Services.GetRequiredService<IMembershipTable>();
+            var cutoff = DateTime.UtcNow.AddHours(-1);
+            var voter = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 40000), 1);
+            var killed = await InsertDeadSiloAsync(table, 40001, suspectedAt: cutoff.AddMinutes(-30));
+            var recentlySuspected = await InsertDeadSiloAsync(table, 40002, suspectedAt: cutoff.AddMinutes(10));
+            var unsuspected = await InsertDeadSiloAsync(table, 40003, suspectedAt: null);
+
+            await table.CleanupDefunctSiloEntriesAsync(cutoff, CancellationToken.None);
+
+            var remaining = (await table.ReadAllAsync(CancellationToken.None)).Members.Select(member => member.Item1.SiloAddress).ToList();
+            Assert.DoesNotContain(killed, remaining);
+            Assert.DoesNotContain(unsuspected, remaining);
+            Assert.Contains(recentlySuspected, remaining);
+            Assert.Equal(2, remaining.Count);
+
+            async Task<SiloAddress> InsertDeadSiloAsync(IMembershipTable membership, int port, DateTime? suspectedAt)
+            {
+                var address = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), 1);
+                var entry = new MembershipEntry
+                {
+                    SiloAddress = address,
+                    Status = SiloStatus.Dead,
+                    HostName = "test-host",
+                    SiloName = $"dead-{port}",
+                    StartTime = cutoff.AddHours(-1),
+                    IAmAliveTime = cutoff.AddMinutes(-45),
+                };
+                var version = (await membership.ReadAllAsync(CancellationToken.None)).Version;
+                Assert.True(
+                    await membership.InsertRowAsync(entry, version.Next(), CancellationToken.None),
+                    $"Inserting silo {port} failed.");
+
+                // Orleans declares a silo dead by an update that adds the voting silo to its suspicions.
+                if (suspectedAt is { } time)
+                {
+                    var row = await membership.ReadRowAsync(address, CancellationToken.None);
+                    var (stored, etag) = row.Members.Single();
+                    stored.SuspectTimes = [Tuple.Create(voter, time)];
+                    Assert.True(
+                        await membership.UpdateRowAsync(stored, etag, row.Version.Next(), CancellationToken.None),
+                        $"Suspecting silo {port} failed.");
+                }
+
+                return address;
+            }
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     private static async Task<int> RunMigrateAsync(string connectionString)

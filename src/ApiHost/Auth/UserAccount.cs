@@ -2,7 +2,7 @@ namespace OrleansTokens.ApiHost.Auth;
 
 /// <summary>
 /// A user who may log in, bound from <c>Users:{name}</c>. The password is stored only as a hash made by
-/// ASP.NET Core Identity's password hasher; create one with <c>dotnet run --project src/ApiHost -- hash-password</c>.
+/// ASP.NET Core Identity's password hasher; create one with <c>dotnet run --no-launch-profile --project src/ApiHost -- hash-password</c>.
 /// </summary>
 public sealed class UserAccount
 {
