@@ -27,9 +27,12 @@ internal static class SqliteDatabaseLock
 {
     private static readonly Dictionary<string, (FileStream File, int Holders)> Held = new(StringComparer.Ordinal);
 
-    /// <summary>Takes the lock for this process, or counts one more holder when it already has it.</summary>
+    /// <summary>
+    /// Takes the lock for this process, or counts one more holder when it already has it. Disposing the result
+    /// drops that holder, and the last one releases the lock.
+    /// </summary>
     /// <exception cref="SqliteDatabaseInUseException">Another process has the lock.</exception>
-    public static void Acquire(string databasePath)
+    public static IDisposable Acquire(string databasePath)
     {
         lock (Held)
         {
@@ -37,7 +40,7 @@ internal static class SqliteDatabaseLock
             if (Held.TryGetValue(key, out var entry))
             {
                 Held[key] = (entry.File, entry.Holders + 1);
-                return;
+                return new Holder(key);
             }
 
             try
@@ -46,6 +49,7 @@ internal static class SqliteDatabaseLock
                 // An empty new file is what SQLite makes of a new database too.
                 var file = new FileStream(key, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 Held[key] = (file, 1);
+                return new Holder(key);
             }
             catch (IOException exception) when (exception is not FileNotFoundException and not DirectoryNotFoundException)
             {
@@ -54,12 +58,10 @@ internal static class SqliteDatabaseLock
         }
     }
 
-    /// <summary>Drops one holder, and releases the lock when it was the last.</summary>
-    public static void Release(string databasePath)
+    private static void Release(string key)
     {
         lock (Held)
         {
-            var key = Resolve(databasePath);
             if (!Held.TryGetValue(key, out var entry))
             {
                 return;
@@ -83,5 +85,19 @@ internal static class SqliteDatabaseLock
         return File.Exists(fullPath) && new FileInfo(fullPath).ResolveLinkTarget(returnFinalTarget: true) is { } target
             ? target.FullName
             : fullPath;
+    }
+
+    /// <summary>One holder of the lock, kept with the resolved path that the lock was taken on.</summary>
+    private sealed class Holder(string key) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Release(key);
+            }
+        }
     }
 }

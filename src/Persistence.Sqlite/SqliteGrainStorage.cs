@@ -26,7 +26,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     private readonly IGrainStorageSerializer _serializer;
     private readonly ILogger _logger;
     private readonly string _connectionString;
-    private bool _holdsLock;
+    private readonly string _databasePath;
+    private IDisposable? _databaseLock;
 
     public SqliteGrainStorage(
         string name,
@@ -47,9 +48,10 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         _options = options;
         _serializer = options.GrainStorageSerializer ?? serializer;
         _logger = logger;
+        _databasePath = Path.GetFullPath(options.DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.GetFullPath(options.DatabasePath),
+            DataSource = _databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
@@ -64,12 +66,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             cancellationToken => Task.Run(() => CreateSchema(), cancellationToken),
             _ =>
             {
-                if (_holdsLock)
-                {
-                    _holdsLock = false;
-                    SqliteDatabaseLock.Release(Path.GetFullPath(_options.DatabasePath));
-                }
-
+                Interlocked.Exchange(ref _databaseLock, null)?.Dispose();
                 return Task.CompletedTask;
             });
 
@@ -84,20 +81,19 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 
     private void CreateSchema()
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(_options.DatabasePath));
+        var folder = Path.GetDirectoryName(_databasePath);
         if (!string.IsNullOrEmpty(folder))
         {
             Directory.CreateDirectory(folder);
         }
 
-        SqliteDatabaseLock.Acquire(Path.GetFullPath(_options.DatabasePath));
-        _holdsLock = true;
+        _databaseLock = SqliteDatabaseLock.Acquire(_databasePath);
 
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = SqliteSchema.Create;
         command.ExecuteNonQuery();
-        LogSchemaReady(_logger, _name, Path.GetFullPath(_options.DatabasePath));
+        LogSchemaReady(_logger, _name, _databasePath);
     }
 
     private void ReadState<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

@@ -45,36 +45,38 @@ public static class ApiRateLimits
     /// </summary>
     private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(1);
 
-    private static readonly Dictionary<string, string> LimitedRequests = new(StringComparer.Ordinal)
-    {
-        [LoginPolicy] = "login attempts",
-        [RefreshPolicy] = "refresh requests",
-    };
-
     /// <summary>
     /// Adds the login and refresh policies and the <see cref="ClientAuthenticationThrottle"/>, each from its
     /// configuration section.
     /// </summary>
     public static WebApplicationBuilder AddApiRateLimiting(this WebApplicationBuilder builder)
     {
-        var login = Bind(builder.Configuration, "Login", DefaultLoginLimit);
-        var refresh = Bind(builder.Configuration, "Refresh", DefaultRefreshLimit);
+        // Policy name, then its settings and the words that the 429 body uses for the limited requests.
+        var policies = new Dictionary<string, (RateLimitSettings Settings, string Requests)>(StringComparer.Ordinal)
+        {
+            [LoginPolicy] = (Bind(builder.Configuration, "Login", DefaultLoginLimit), "login attempts"),
+            [RefreshPolicy] = (Bind(builder.Configuration, "Refresh", DefaultRefreshLimit), "refresh requests"),
+        };
         var clientFailures = Bind(builder.Configuration, "ClientAuthenticationFailures", DefaultClientFailureLimit);
 
         builder.Services.AddSingleton(_ => new ClientAuthenticationThrottle(clientFailures));
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(LoginPolicy, context => PerAddress(context, login));
-            options.AddPolicy(RefreshPolicy, context => PerAddress(context, refresh));
+            foreach (var (name, policy) in policies)
+            {
+                options.AddPolicy(name, context => PerAddress(context, policy.Settings));
+            }
+
             options.OnRejected = (context, cancellationToken) =>
             {
-                var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()
+                var name = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()
                     ?.PolicyName;
-                var window = policy == RefreshPolicy ? refresh.Window : login.Window;
-                var requests = policy is not null && LimitedRequests.TryGetValue(policy, out var name) ? name : "requests";
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
-                return WriteTooManyRequestsAsync(context.HttpContext, requests, retryAfter);
+                var policy = name is not null && policies.TryGetValue(name, out var found) ? found : policies[LoginPolicy];
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                    ? wait
+                    : policy.Settings.Window;
+                return WriteTooManyRequestsAsync(context.HttpContext, policy.Requests, retryAfter);
             };
         });
         return builder;
