@@ -85,7 +85,7 @@ stop_all() {
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
-    # A silo that cannot reach PostgreSQL waits a minute or more per shutdown step, so give up after 30 s.
+    # A silo that cannot reach PostgreSQL can wait a minute on each step of its shutdown, so stop waiting after 30 s.
     local stop_deadline=$((SECONDS + 30))
     for pid in "${pids[@]}"; do
         while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $stop_deadline ]; do

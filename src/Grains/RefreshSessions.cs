@@ -50,6 +50,8 @@ internal static class RefreshSessions
             && rotation.RedeemedJti == request.PresentedJti
             && now - rotation.RedeemedAt < options.RefreshReuseGracePeriod)
         {
+            // NOTE: the pair is returned as issued, even when its access token was revoked on its own since,
+            // for example through RFC 7009 revocation. That access token then gets 401, and the refresh token works.
             if (issuedSuccessors.TryGetValue(request.SessionId, out var pair))
             {
                 return new RefreshResult(RefreshOutcome.Replayed, pair);

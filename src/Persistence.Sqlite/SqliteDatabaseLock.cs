@@ -1,8 +1,6 @@
 namespace OrleansTokens.Persistence.Sqlite;
 
-/// <summary>
-/// Raised when another process already uses a SQLite grain storage file.
-/// </summary>
+/// <summary>The exception for a SQLite grain storage file that another process already uses.</summary>
 public sealed class SqliteDatabaseInUseException(string databasePath, Exception innerException)
     : IOException(
         $"The SQLite database '{databasePath}' is in use by another process. Stop that process, or give this one "

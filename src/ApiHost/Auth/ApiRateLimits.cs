@@ -20,7 +20,8 @@ public sealed class RateLimitSettings
 /// </summary>
 /// <remarks>
 /// NOTE: the client address is the connection's remote address. Behind a reverse proxy that is the proxy's, so
-/// configure forwarded headers there, or every client shares one limit.
+/// configure forwarded headers there, or every client shares one limit. Each API host counts on its own, so a
+/// cluster of N hosts allows up to N times each limit.
 /// </remarks>
 public static class ApiRateLimits
 {
